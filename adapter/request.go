@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -98,3 +99,9 @@ type SystemClock struct{}
 
 // Now returns the current time.
 func (SystemClock) Now() time.Time { return time.Now() }
+
+// FormatNumber makes the request number shown to applicants from the year
+// of receipt and the store's sequence: ISB-2026-0000042.
+func FormatNumber(year int, seq int64) string {
+	return fmt.Sprintf("ISB-%04d-%07d", year, seq)
+}
