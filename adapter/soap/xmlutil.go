@@ -104,7 +104,7 @@ func (c *cursor) next(name string, required bool) *etree.Element {
 	}
 	for j := c.i + 1; j < len(c.kids); j++ {
 		if c.kids[j].Tag == name {
-			c.fail("%s/%s is out of order: found after %s", c.path, name, c.kids[c.i].Tag)
+			c.fail("%s/%s is out of order: found %s where %s expected", c.path, name, clip(c.kids[c.i].Tag), name)
 			return nil
 		}
 	}
