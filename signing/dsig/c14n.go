@@ -1,6 +1,7 @@
 package dsig
 
 import (
+	"bytes"
 	"sort"
 	"strings"
 
@@ -31,10 +32,11 @@ func canonicalize(el *etree.Element, s c14nSpec, prefixList string, skip *etree.
 	if err != nil {
 		return nil, wrap(ReasonMalformed, "c14n", err)
 	}
-	if needsAttrReorder(cp) {
-		// goxmldsig orders prefixed attributes by local name, not by
-		// namespace URI (e.g. xml:lang beside p:a): re-sort per C14N §2.2.
-		return reorderAttrs(out)
+	// goxmldsig orders prefixed attributes by local name, not namespace
+	// URI (xml:lang beside p:a), and its exc-c14n emits xmlns="" where no
+	// default namespace was ever rendered: repair both, only when present.
+	if needsAttrReorder(cp) || (s.exclusive && bytes.Contains(out, []byte(` xmlns=""`))) {
+		return repairCanonical(out)
 	}
 	return out, nil
 }
@@ -159,19 +161,35 @@ func needsAttrReorder(root *etree.Element) bool {
 	return false
 }
 
-// reorderAttrs re-parses canonical output (self-contained, so every prefix
-// resolves) and sorts attributes by namespace URI then local name.
-func reorderAttrs(canon []byte) ([]byte, error) {
+// repairCanonical re-parses canonical output (self-contained, so every
+// prefix resolves), drops xmlns="" where the nearest rendered default
+// namespace is already empty, and sorts attributes by namespace URI then
+// local name (C14N §2.2).
+func repairCanonical(canon []byte) ([]byte, error) {
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(canon); err != nil {
-		return nil, wrap(ReasonMalformed, "c14n reorder", err)
+		return nil, wrap(ReasonMalformed, "c14n repair", err)
 	}
-	stack := []*etree.Element{doc.Root()}
+	type item struct {
+		e   *etree.Element
+		def string // default namespace rendered by output ancestors
+	}
+	stack := []item{{doc.Root(), ""}}
 	for len(stack) > 0 {
-		e := stack[len(stack)-1]
+		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		sort.SliceStable(e.Attr, func(i, j int) bool { return attrLess(&e.Attr[i], &e.Attr[j]) })
-		stack = append(stack, e.ChildElements()...)
+		def := it.def
+		if a := it.e.SelectAttr("xmlns"); a != nil {
+			v := a.Value
+			if v == "" && def == "" {
+				it.e.RemoveAttr("xmlns")
+			}
+			def = v
+		}
+		sort.SliceStable(it.e.Attr, func(i, j int) bool { return attrLess(&it.e.Attr[i], &it.e.Attr[j]) })
+		for _, c := range it.e.ChildElements() {
+			stack = append(stack, item{c, def})
+		}
 	}
 	return serializeCanonical(doc.Root())
 }

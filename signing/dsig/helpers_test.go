@@ -169,8 +169,12 @@ func mustParse(t testing.TB, b []byte) *etree.Document {
 	return doc
 }
 
+// mustWrite serialises so that the document round-trips: etree's default
+// settings write CR and attribute TAB/LF raw, which a parser normalises.
 func mustWrite(t testing.TB, doc *etree.Document) []byte {
 	t.Helper()
+	doc.WriteSettings.CanonicalAttrVal = true
+	doc.WriteSettings.CanonicalText = true
 	b, err := doc.WriteToBytes()
 	if err != nil {
 		t.Fatal(err)
