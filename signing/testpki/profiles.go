@@ -130,7 +130,7 @@ func (p profile) template(name string, serial *big.Int, now time.Time, ocspURL s
 		KeyUsage:              p.ku,
 		ExtKeyUsage:           p.eku,
 		UnknownExtKeyUsage:    p.roles,
-		PolicyIdentifiers:     []asn1.ObjectIdentifier{p.policy},
+		Policies:              []x509.OID{policyOID(p.policy)},
 		BasicConstraintsValid: true,
 		EmailAddresses:        []string{name + "@test.pki.kz"},
 	}
@@ -138,6 +138,19 @@ func (p profile) template(name string, serial *big.Int, now time.Time, ocspURL s
 		t.OCSPServer = []string{ocspURL}
 	}
 	return t
+}
+
+// policyOID converts for x509.Certificate.Policies, which Go writes since 1.24.
+func policyOID(o asn1.ObjectIdentifier) x509.OID {
+	ints := make([]uint64, len(o))
+	for i, v := range o {
+		ints[i] = uint64(v)
+	}
+	oid, err := x509.OIDFromInts(ints)
+	if err != nil {
+		panic(err)
+	}
+	return oid
 }
 
 func firstWord(s string) string {
