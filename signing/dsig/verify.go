@@ -129,13 +129,16 @@ func verifyValue(pub crypto.PublicKey, alg sigAlg, digest, sig []byte) bool {
 		return !alg.ecdsa && rsa.VerifyPKCS1v15(k, alg.hash, digest, sig) == nil
 	case *ecdsa.PublicKey:
 		// XMLDSig 1.1 §6.4.3: the value is raw r||s, each padded to the
-		// curve size, not ASN.1 DER (goxmldsig gap, upstream #163).
+		// curve size, not ASN.1 DER (goxmldsig gap, upstream #163). Like
+		// xmlsec1 we also take evenly split shorter values (old Java
+		// signers dropped leading zeros): r and s must still verify.
 		n := (k.Curve.Params().BitSize + 7) / 8
-		if !alg.ecdsa || len(sig) != 2*n {
+		if !alg.ecdsa || len(sig) == 0 || len(sig)%2 != 0 || len(sig) > 2*n {
 			return false
 		}
-		r := new(big.Int).SetBytes(sig[:n])
-		s := new(big.Int).SetBytes(sig[n:])
+		half := len(sig) / 2
+		r := new(big.Int).SetBytes(sig[:half])
+		s := new(big.Int).SetBytes(sig[half:])
 		return ecdsa.Verify(k, digest, r, s)
 	}
 	return false
