@@ -84,6 +84,14 @@ func TestKeyLayout(t *testing.T) {
 	}
 	// A second New keeps the existing group (BUSYGROUP ignored).
 	open(t, Config{URL: srv.URL()})
+
+	// The script's number format matches adapter.FormatNumber past 7 digits.
+	if err := rc.Set(ctx, "{shep}:seq:2026", 9999999, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if r := mustAccept(t, s, storetest.Request(2)); r.Number != adapter.FormatNumber(2026, 10000000) {
+		t.Errorf("number %s, want %s", r.Number, adapter.FormatNumber(2026, 10000000))
+	}
 }
 
 func TestStoppedIsUnavailableAndRestartLosesNothing(t *testing.T) {
