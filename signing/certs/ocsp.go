@@ -174,6 +174,9 @@ func (c *OCSPClient) parse(body []byte, cert, issuer *x509.Certificate, nonceExt
 	if err != nil {
 		return StatusUnknown, ocspEntry{}, err
 	}
+	if err := checkDelegate(r.Certificate, at); err != nil {
+		return StatusUnknown, ocspEntry{}, err
+	}
 	raw, err := parseRaw(body)
 	if err != nil {
 		return StatusUnknown, ocspEntry{}, err
@@ -200,6 +203,24 @@ func (c *OCSPClient) parse(body []byte, cert, issuer *x509.Certificate, nonceExt
 		e.status = StatusUnknown
 	}
 	return e.status, e, nil
+}
+
+// checkDelegate vets an embedded responder certificate, which x/crypto only
+// checks was issued by the CA: without the id-kp-OCSPSigning EKU any holder of
+// a certificate from that CA could vouch for their own revoked key.
+func checkDelegate(c *x509.Certificate, at time.Time) error {
+	if c == nil {
+		return nil
+	}
+	if at.Before(c.NotBefore) || at.After(c.NotAfter) {
+		return fmt.Errorf("responder certificate %q not valid at %s", c.Subject.CommonName, at.Format(time.RFC3339))
+	}
+	for _, u := range c.ExtKeyUsage {
+		if u == x509.ExtKeyUsageOCSPSigning {
+			return nil
+		}
+	}
+	return fmt.Errorf("responder certificate %q lacks the OCSPSigning extended key usage", c.Subject.CommonName)
 }
 
 // hashOIDs maps CertID hash algorithms we accept in answers.

@@ -2,10 +2,16 @@ package certs_test
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -200,4 +206,47 @@ func TestOCSPUnknown(t *testing.T) {
 			t.Fatalf("%v, %v", st, err)
 		}
 	})
+}
+
+func TestOCSPDelegatedResponder(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	responder := func(eku []x509.ExtKeyUsage, notAfter time.Time) *x509.Certificate {
+		c, err := pki.Issue("ocsp", key, &x509.Certificate{
+			SerialNumber: big.NewInt(time.Now().UnixNano()),
+			Subject:      pkix.Name{CommonName: "TEST OCSP RESPONDER"},
+			NotBefore:    now.Add(-time.Hour), NotAfter: notAfter,
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: eku,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Cert
+	}
+	ocspEKU := []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning}
+	tests := []struct {
+		name string
+		cert *x509.Certificate
+		key  crypto.Signer
+		want certs.RevocationStatus
+	}{
+		{"delegated responder", responder(ocspEKU, now.AddDate(0, 1, 0)), key, certs.StatusGood},
+		{"responder certificate expired", responder(ocspEKU, now.Add(-time.Minute)), key, certs.StatusUnknown},
+		{"certificate without OCSPSigning", responder(nil, now.AddDate(0, 1, 0)), key, certs.StatusUnknown},
+		{"a subscriber vouches for itself", pki.Leaves[testpki.Individual].Cert, pki.Leaves[testpki.Individual].Key, certs.StatusUnknown},
+		{"responder from another CA", otherPKI.Intermediate, otherPKI.IntermediateKey, certs.StatusUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _ := ocspServer(t, pki.OCSPHandlerSignedBy(clock(now), tt.cert, tt.key))
+			c := &certs.OCSPClient{URL: srv.URL}
+			st, err := c.Status(t.Context(), pki.Leaves[testpki.Individual].Cert, pki.Intermediate, now)
+			if st != tt.want {
+				t.Fatalf("%v (%v), want %v", st, err, tt.want)
+			}
+			t.Log(err)
+		})
+	}
 }

@@ -3,9 +3,11 @@ package testpki
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"io"
@@ -20,10 +22,11 @@ import (
 var OIDOCSPNonce = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}
 
 var (
-	oidSHA1      = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
-	oidSHA256    = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	oidOCSPBasic = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 1}
-	oidSHA256RSA = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
+	oidSHA1        = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
+	oidSHA256      = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
+	oidOCSPBasic   = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 1}
+	oidSHA256RSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
+	oidSHA256ECDSA = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
 )
 
 // RFC 6960 structures; x/crypto/ocsp hides request and response extensions,
@@ -59,9 +62,10 @@ type responseData struct {
 }
 
 type basicResponse struct {
-	TBS       asn1.RawValue
-	Algorithm pkix.AlgorithmIdentifier
-	Signature asn1.BitString
+	TBS          asn1.RawValue
+	Algorithm    pkix.AlgorithmIdentifier
+	Signature    asn1.BitString
+	Certificates []asn1.RawValue `asn1:"explicit,tag:0,optional"`
 }
 
 type responseBytes struct {
@@ -81,13 +85,21 @@ const OCSPValidity = 10 * time.Minute
 // RevokedSerials, good for serials it issued, unknown otherwise. Answers are
 // signed by the intermediate itself and echo the request's nonce.
 func (p *PKI) OCSPHandler(now func() time.Time) http.Handler {
+	return p.OCSPHandlerSignedBy(now, p.Intermediate, p.IntermediateKey)
+}
+
+// OCSPHandlerSignedBy is OCSPHandler with answers signed by key and carrying
+// cert: a delegated responder (or, in attack tests, a certificate that is not
+// one). cert may be the intermediate itself, which is then not embedded.
+func (p *PKI) OCSPHandlerSignedBy(now func() time.Time, cert *x509.Certificate, key crypto.Signer) http.Handler {
+	rs := responder{p: p, cert: cert, key: key}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
 		if r.Method != http.MethodPost || err != nil {
 			writeOCSP(w, FailureResponse(ocsp.Malformed))
 			return
 		}
-		resp, err := p.answer(body, now())
+		resp, err := rs.answer(body, now())
 		if err != nil {
 			writeOCSP(w, FailureResponse(ocsp.Malformed))
 			return
@@ -107,7 +119,14 @@ func writeOCSP(w http.ResponseWriter, b []byte) {
 	w.Write(b)
 }
 
-func (p *PKI) answer(der []byte, now time.Time) ([]byte, error) {
+type responder struct {
+	p    *PKI
+	cert *x509.Certificate
+	key  crypto.Signer
+}
+
+func (r responder) answer(der []byte, now time.Time) ([]byte, error) {
+	p := r.p
 	var req ocspRequest
 	if _, err := asn1.Unmarshal(der, &req); err != nil || len(req.TBS.RequestList) == 0 {
 		return nil, errMalformed
@@ -124,22 +143,29 @@ func (p *PKI) answer(der []byte, now time.Time) ([]byte, error) {
 			rd.Extensions = append(rd.Extensions, pkix.Extension{Id: OIDOCSPNonce, Value: e.Value})
 		}
 	}
-	rd.ResponderID = asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, IsCompound: true, Bytes: p.Intermediate.RawSubject}
+	rd.ResponderID = asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, IsCompound: true, Bytes: r.cert.RawSubject}
 	rd.ProducedAt = now.UTC().Truncate(time.Second)
 	tbs, err := asn1.Marshal(rd)
 	if err != nil {
 		return nil, err
 	}
 	h := sha256.Sum256(tbs)
-	sig, err := p.IntermediateKey.Sign(rand.Reader, h[:], crypto.SHA256)
+	sig, err := r.key.Sign(rand.Reader, h[:], crypto.SHA256)
 	if err != nil {
 		return nil, err
 	}
-	basic, err := asn1.Marshal(basicResponse{
+	b := basicResponse{
 		TBS:       asn1.RawValue{FullBytes: tbs},
 		Algorithm: pkix.AlgorithmIdentifier{Algorithm: oidSHA256RSA, Parameters: asn1.NullRawValue},
 		Signature: asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)},
-	})
+	}
+	if _, ok := r.key.Public().(*ecdsa.PublicKey); ok {
+		b.Algorithm = pkix.AlgorithmIdentifier{Algorithm: oidSHA256ECDSA}
+	}
+	if !r.cert.Equal(p.Intermediate) {
+		b.Certificates = []asn1.RawValue{{FullBytes: r.cert.Raw}}
+	}
+	basic, err := asn1.Marshal(b)
 	if err != nil {
 		return nil, err
 	}
