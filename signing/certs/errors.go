@@ -23,9 +23,9 @@ const (
 
 // Error is a refusal with its Reason, a human-readable detail and the cause.
 type Error struct {
-	Reason Reason
-	Detail string
-	Err    error
+	Reason Reason // why, stable
+	Detail string // which certificate and what, for logs
+	Err    error  // underlying cause, may be nil
 }
 
 // Error formats the refusal as "certs: reason: detail: cause".

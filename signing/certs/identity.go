@@ -10,20 +10,20 @@ import (
 
 // Identity is who a certificate names, in the НУЦ profile's terms.
 type Identity struct {
-	Subject, Issuer string // RFC 2253 distinguished names
-	SerialNumber    string // certificate serial, lowercase hex
-	IIN             string // SERIALNUMBER=IIN<12 digits>
-	BIN             string // OU=BIN<12 digits> (legal entities)
-	CommonName      string
-	Surname         string   // SURNAME (2.5.4.4)
-	GivenName       string   // GIVENNAME (2.5.4.42): given name and patronymic
-	Organisation    string   // O=
-	Email           string   // emailAddress in the subject, else the first rfc822Name
-	Roles           []string // role OIDs found in EKU under 1.2.398.3.3.4.
-	Policies        []string // certificate policy OIDs
-	KeyKind         string   // "SIGN", "AUTH" or ""
-	NotBefore       time.Time
-	NotAfter        time.Time
+	Subject, Issuer string    // RFC 2253 distinguished names
+	SerialNumber    string    // certificate serial, lowercase hex
+	IIN             string    // SERIALNUMBER=IIN<12 digits>
+	BIN             string    // OU=BIN<12 digits> (legal entities)
+	CommonName      string    // CN=
+	Surname         string    // SURNAME (2.5.4.4)
+	GivenName       string    // GIVENNAME (2.5.4.42): given name and patronymic
+	Organisation    string    // O=
+	Email           string    // emailAddress in the subject, else the first rfc822Name
+	Roles           []string  // role OIDs found in EKU under 1.2.398.3.3.4.
+	Policies        []string  // certificate policy OIDs
+	KeyKind         string    // "SIGN", "AUTH" or ""
+	NotBefore       time.Time // validity start
+	NotAfter        time.Time // validity end
 }
 
 // Key kinds reported in Identity.KeyKind.

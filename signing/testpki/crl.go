@@ -15,16 +15,16 @@ var oidDeltaCRLIndicator = asn1.ObjectIdentifier{2, 5, 29, 27}
 
 // CRLSpec describes a CRL for PKI.CRL.
 type CRLSpec struct {
-	Number                 int64     // CRLNumber
-	Base                   int64     // BaseCRLNumber; 0 makes a full CRL, otherwise a delta
-	ThisUpdate, NextUpdate time.Time // validity window
-	Revoked                []*big.Int
-	RevokedAt              time.Time // revocation time of every entry; ThisUpdate if zero
+	Number                 int64      // CRLNumber
+	Base                   int64      // BaseCRLNumber; 0 makes a full CRL, otherwise a delta
+	ThisUpdate, NextUpdate time.Time  // validity window
+	Revoked                []*big.Int // serials listed as revoked (keyCompromise)
+	RevokedAt              time.Time  // revocation time of every entry; ThisUpdate if zero
 	// Removed lists serials a delta CRL un-revokes (reason removeFromCRL).
 	Removed []*big.Int
 	// Signer and Issuer override the intermediate, to forge CRLs in tests.
 	Signer crypto.Signer
-	Issuer *x509.Certificate
+	Issuer *x509.Certificate // see Signer
 }
 
 // CRL returns a DER CRL issued by the intermediate (or s.Issuer/s.Signer).

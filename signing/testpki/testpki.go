@@ -34,12 +34,12 @@ type Options struct {
 
 // PKI is a loaded test authority.
 type PKI struct {
-	Dir             string
-	Root            *x509.Certificate
-	RootKey         crypto.Signer
-	Intermediate    *x509.Certificate
-	IntermediateKey crypto.Signer
-	Leaves          map[string]*Credential
+	Dir             string                 // where Init wrote it
+	Root            *x509.Certificate      // self-signed trust anchor
+	RootKey         crypto.Signer          // signs the intermediate
+	Intermediate    *x509.Certificate      // issues leaves, CRLs and OCSP answers
+	IntermediateKey crypto.Signer          // the intermediate's key
+	Leaves          map[string]*Credential // by name, see LeafNames
 	// RevokedSerials lists the serials the full and delta CRLs revoke, with
 	// their revocation times; the OCSP responder answers from it.
 	RevokedSerials map[string]time.Time
@@ -50,10 +50,10 @@ type PKI struct {
 
 // Credential is one leaf: its key, certificate and chain (leaf, intermediate).
 type Credential struct {
-	Name  string
-	Key   crypto.Signer
-	Cert  *x509.Certificate
-	Chain []*x509.Certificate
+	Name  string              // one of LeafNames, or what Issue was given
+	Key   crypto.Signer       // private key (RSA-2048 or P-256)
+	Cert  *x509.Certificate   // the leaf
+	Chain []*x509.Certificate // leaf, intermediate
 }
 
 // Init creates a fresh authority in dir (created if missing).
