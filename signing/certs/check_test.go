@@ -2,7 +2,9 @@ package certs_test
 
 import (
 	"crypto/x509"
+	"math/big"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -20,6 +22,15 @@ func TestCheck(t *testing.T) {
 	crl := crlSource(t)
 	ocspAt := func(url string) certs.RevocationChecker { return &certs.OCSPClient{URL: url, Timeout: 2 * time.Second} }
 	badIIN := issueWithIIN(t, "921029350852")
+	arl := func(revoked ...*big.Int) certs.RevocationChecker {
+		path := writeFile(t, filepath.Join(t.TempDir(), "arl.crl"), mustCRL(t, pki, testpki.CRLSpec{Number: 1,
+			ThisUpdate: now, NextUpdate: now.Add(24 * time.Hour), Revoked: revoked, Issuer: pki.Root, Signer: pki.RootKey}))
+		s := certs.NewCRLSource([]*x509.Certificate{pki.Intermediate, pki.Root}, pki.Path("crl", "full.crl"), path)
+		if err := s.Refresh(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
 
 	tests := []struct {
 		name   string
@@ -60,6 +71,8 @@ func TestCheck(t *testing.T) {
 		{name: "IIN check on", leaf: pki.Leaves[testpki.Legal].Cert, usage: certs.UsageSign, rev: crl, iinbin: true},
 		{name: "bad IIN check on", leaf: badIIN, usage: certs.UsageSign, rev: crl, iinbin: true, want: certs.ReasonBadIdentity},
 		{name: "bad IIN check off", leaf: badIIN, usage: certs.UsageSign, rev: crl},
+		{name: "root CRL covers intermediate, good", leaf: pki.Leaves[testpki.Individual].Cert, usage: certs.UsageSign, rev: arl()},
+		{name: "intermediate revoked by root CRL", leaf: pki.Leaves[testpki.Individual].Cert, usage: certs.UsageSign, rev: arl(pki.Intermediate.SerialNumber), want: certs.ReasonRevoked},
 		{name: "nil leaf", usage: certs.UsageSign, want: certs.ReasonUntrusted},
 	}
 	for _, tt := range tests {
