@@ -27,18 +27,18 @@ var almaty = time.FixedZone("Asia/Almaty", 5*60*60)
 // Config is the Redis store's configuration.
 type Config struct {
 	// URL is a go-redis URL, e.g. redis://:password@10.0.0.5:6379/0 or rediss://.
-	URL string
+	URL string `yaml:"url"`
 	// Prefix is the hash tag all keys live under (default "shep").
-	Prefix string
+	Prefix string `yaml:"prefix"`
 	// WaitReplicas, when > 0, makes Accept and Ping wait (WAIT) until that
 	// many replicas have received the write, or fail with CodeUnavailable.
-	WaitReplicas int
+	WaitReplicas int `yaml:"waitReplicas"`
 	// WaitTimeout bounds WAIT (default DefaultWaitTimeout).
-	WaitTimeout time.Duration
+	WaitTimeout time.Duration `yaml:"waitTimeout"`
 	// Queue is the stream name for accepted requests (default "requests").
-	Queue string
+	Queue string `yaml:"queue"`
 	// Group is the consumer group created on the queue (default "backoffice").
-	Group string
+	Group string `yaml:"group"`
 }
 
 func (c *Config) defaults() {
