@@ -9,6 +9,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"math/big"
@@ -221,3 +222,5 @@ func shortC14N(u string) string {
 }
 
 func asError(err error, target **Error) bool { return errors.As(err, target) }
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
