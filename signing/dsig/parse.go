@@ -102,3 +102,14 @@ func prescan(data []byte, lim Limits) error {
 	}
 	return nil
 }
+
+// parseCanonical re-parses bytes this package canonicalised from a tree
+// Parse already bounded: they hold no DTD and no more depth or elements
+// than that tree, so the pre-scan is skipped (it is a third of verify).
+func parseCanonical(b []byte) (*etree.Element, error) {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(b); err != nil || doc.Root() == nil {
+		return nil, wrap(ReasonMalformed, "canonical re-parse", err)
+	}
+	return doc.Root(), nil
+}

@@ -40,11 +40,11 @@ func readSignedInfo(si *etree.Element, opt Options) ([]byte, *signedInfo, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	doc, err := Parse(b, Limits{MaxBytes: int64(len(b)) + 1})
+	signed, err := parseCanonical(b)
 	if err != nil {
-		return nil, nil, wrap(ReasonMalformed, "canonical SignedInfo", err)
+		return nil, nil, err
 	}
-	info, err := parseSignedInfo(doc.Root(), opt)
+	info, err := parseSignedInfo(signed, opt)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -86,12 +86,12 @@ func verify(in verifyInput) (*Verified, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := Parse(canon, Limits{MaxBytes: int64(len(canon)) + 1})
+	el, err := parseCanonical(canon)
 	if err != nil {
 		return nil, err
 	}
 	return &Verified{
-		Element: doc.Root(), Certificates: certs, Leaf: leaf,
+		Element: el, Certificates: certs, Leaf: leaf,
 		SignatureAlgorithm: info.sigURI, DigestAlgorithm: info.refs[0].digestURI,
 		CanonicalizationMethod: info.c14n.uri,
 	}, nil
