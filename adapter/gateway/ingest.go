@@ -109,6 +109,9 @@ func (in *Ingest) parse(doc *etree.Document) (message, error) {
 		}
 		return message{r.MessageID, r.CorrelationID, r.ServiceID, r.SessionID, r.SenderID, r.Password, r.MessageDate, r.Data}, nil
 	}
+	if _, _, _, err := soap.Envelope(doc); err != nil {
+		return message{}, err // not a SOAP 1.1 envelope: the precise reason
+	}
 	return message{}, adapter.Errorf(adapter.CodeSchema, "gateway.parse", "the Body holds no SendMessage or sendMessage request")
 }
 
@@ -118,7 +121,9 @@ func (in *Ingest) parse(doc *etree.Document) (message, error) {
 func (in *Ingest) transport(ctx context.Context, doc *etree.Document, msg message, snd *Sender, signers []adapter.Signer) (message, []adapter.Signer, error) {
 	if !hasSecurityHeader(doc) {
 		if snd.RequireTransportSignature {
-			return msg, nil, adapter.Errorf(adapter.CodeTransportMissing, "gateway.transport", "the message has no WS-Security signature")
+			e := adapter.Errorf(adapter.CodeTransportMissing, "gateway.transport", "the message has no WS-Security signature")
+			e.Reason = string(dsig.ReasonMissing)
+			return msg, nil, e
 		}
 		return msg, signers, nil
 	}

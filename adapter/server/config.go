@@ -28,9 +28,9 @@ type Config struct {
 	// MaxBodyBytes bounds a request body (default 20 MiB).
 	MaxBodyBytes int64 `yaml:"maxBodyBytes"`
 	// DataDir holds the embedded store when no Redis is configured.
-	DataDir string       `yaml:"dataDir"`
-	Redis   redis.Config `yaml:"redis"`
-	Signing signing.Config `yaml:"signing"`
+	DataDir string                 `yaml:"dataDir"`
+	Redis   redis.Config           `yaml:"redis"`
+	Signing signing.Config         `yaml:"signing"`
 	Senders []gateway.SenderConfig `yaml:"senders"`
 	// Services lists the serviceIds served (default: the periodical service).
 	Services []string `yaml:"services"`

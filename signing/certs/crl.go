@@ -100,18 +100,23 @@ func (s *CRLSource) Run(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Stale reports whether any issuer's CRLs are missing or past NextUpdate at
-// now; a readiness probe should fail while it is true.
+// Stale reports whether no CRL is loaded or any loaded one is past its
+// NextUpdate at now; a readiness probe should fail while it is true.
 func (s *CRLSource) Stale(now time.Time) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	loaded := 0
 	for _, is := range s.Issuers {
 		full, delta := s.current(is)
-		if full == nil || now.After(full.rl.NextUpdate) || delta != nil && now.After(delta.rl.NextUpdate) {
+		if full == nil {
+			continue // no list for this issuer (a root without a CRL): coverage, not age, and Status says so
+		}
+		loaded++
+		if now.After(full.rl.NextUpdate) || delta != nil && now.After(delta.rl.NextUpdate) {
 			return true
 		}
 	}
-	return false
+	return loaded == 0
 }
 
 // Status implements RevocationChecker. A CRL past its NextUpdate at at gives
