@@ -13,10 +13,10 @@ import (
 // Result is a verified signature: the element it covers (the only tree a
 // caller may read) and who signed it.
 type Result struct {
-	Layer    Layer
-	Element  *etree.Element
-	Identity certs.Identity
-	Leaf     *x509.Certificate
+	Layer     Layer
+	Element   *etree.Element
+	Identity  certs.Identity
+	Leaf      *x509.Certificate
 	Algorithm string // SignatureMethod URI
 }
 
