@@ -82,7 +82,7 @@ func verify(in verifyInput) (*Verified, error) {
 	if err != nil {
 		return nil, err
 	}
-	canon, err := checkReferences(in, info)
+	canon, ref, err := checkReferences(in, info)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func verify(in verifyInput) (*Verified, error) {
 	}
 	return &Verified{
 		Element: el, Certificates: certs, Leaf: leaf,
-		SignatureAlgorithm: info.sigURI, DigestAlgorithm: info.refs[0].digestURI,
+		SignatureAlgorithm: info.sigURI, DigestAlgorithm: ref.digestURI,
 		CanonicalizationMethod: info.c14n.uri,
 	}, nil
 }
@@ -145,16 +145,18 @@ func verifyValue(pub crypto.PublicKey, alg sigAlg, digest, sig []byte) bool {
 }
 
 // checkReferences digests every reference and returns the canonical bytes
-// of the one that resolves to in.want.
-func checkReferences(in verifyInput, info *signedInfo) ([]byte, error) {
+// of the one that resolves to in.want, and that reference.
+func checkReferences(in verifyInput, info *signedInfo) ([]byte, *reference, error) {
 	var canon []byte
-	for _, r := range info.refs {
+	var wantRef *reference
+	for i := range info.refs {
+		r := &info.refs[i]
 		target, err := in.resolve(r.uri)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if in.enveloped && !r.enveloped {
-			return nil, errorf(ReasonMalformed, "reference %q lacks the enveloped-signature transform", r.uri)
+			return nil, nil, errorf(ReasonMalformed, "reference %q lacks the enveloped-signature transform", r.uri)
 		}
 		var skip *etree.Element
 		if r.enveloped {
@@ -164,19 +166,19 @@ func checkReferences(in verifyInput, info *signedInfo) ([]byte, error) {
 		// §4.4.3.3), even under a #WithComments transform.
 		b, err := canonicalize(target, r.c14n, r.prefixList, skip, false)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		h := r.hash.New()
 		h.Write(b)
 		if !hmac.Equal(h.Sum(nil), r.digest) {
-			return nil, errorf(ReasonDigestMismatch, "reference %q", r.uri)
+			return nil, nil, errorf(ReasonDigestMismatch, "reference %q", r.uri)
 		}
 		if target == in.want {
-			canon = b
+			canon, wantRef = b, r
 		}
 	}
 	if canon == nil {
-		return nil, errorf(in.notSigned, "the returned element is not referenced")
+		return nil, nil, errorf(in.notSigned, "the returned element is not referenced")
 	}
-	return canon, nil
+	return canon, wantRef, nil
 }
