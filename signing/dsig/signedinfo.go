@@ -28,6 +28,10 @@ type reference struct {
 // references from a re-parse of those canonical bytes, so what drives
 // reference processing is exactly what the signature covers.
 func readSignedInfo(si *etree.Element, opt Options) ([]byte, *signedInfo, error) {
+	// Count before canonicalising: a huge SignedInfo must cost nothing.
+	if n := len(childrenNS(si, nsDS, "Reference")); n > opt.MaxReferences {
+		return nil, nil, errorf(ReasonTooManyReferences, "%d > %d", n, opt.MaxReferences)
+	}
 	cm, err := oneChild(si, nsDS, "CanonicalizationMethod")
 	if err != nil {
 		return nil, nil, err
