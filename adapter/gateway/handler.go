@@ -92,7 +92,7 @@ func (h *Handler) serve(kind soap.Kind, w http.ResponseWriter, r *http.Request) 
 // ack is the acknowledgement of a stored request. It is built only from the
 // stored record, so a retry of the same message gets the same answer.
 func (h *Handler) ack(kind soap.Kind, req *adapter.Request) ([]byte, error) {
-	ackID := AckID(req.Number)
+	ackID := AckID(req.MessageID, req.Number)
 	if kind == soap.Async {
 		return soap.AsyncResponse(soap.AsyncResponseInfo{MessageID: ackID, CorrelationID: req.MessageID, ResponseDate: req.ReceivedAt, SessionID: req.SessionID})
 	}
@@ -110,10 +110,10 @@ func (h *Handler) ack(kind soap.Kind, req *adapter.Request) ([]byte, error) {
 	}, data)
 }
 
-// AckID derives the acknowledgement's messageId from the request number, so
-// the answer to a retried message is the same answer.
-func AckID(number string) string {
-	s := sha256.Sum256([]byte("shepadapter-ack:" + number))
+// AckID derives the acknowledgement's messageId from the request's
+// messageId and number, so the answer to a retried message is the same.
+func AckID(messageID, number string) string {
+	s := sha256.Sum256([]byte("shepadapter-ack\x00" + messageID + "\x00" + number))
 	s[6] = s[6]&0x0f | 0x50 // RFC 4122 name-based layout
 	s[8] = s[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", s[0:4], s[4:6], s[6:8], s[8:10], s[10:16])

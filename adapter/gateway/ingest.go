@@ -64,6 +64,9 @@ func (in *Ingest) Parse(body []byte) (*etree.Document, error) {
 // Accept runs the rest of the pipeline on a parsed request; body is kept as
 // evidence. Every refusal is an *adapter.Error.
 func (in *Ingest) Accept(ctx context.Context, body []byte, doc *etree.Document, peer *x509.Certificate) (*Outcome, error) {
+	if err := checkMustUnderstand(doc); err != nil {
+		return nil, err
+	}
 	msg, err := in.parse(doc)
 	if err != nil {
 		return nil, err
@@ -159,7 +162,7 @@ func (in *Ingest) application(ctx context.Context, msg message) (*periodical.App
 		return nil, nil, none, err
 	}
 	var buf bytes.Buffer
-	res.Element.WriteTo(&buf, &etree.WriteSettings{})
+	res.Element.WriteTo(&buf, &etree.WriteSettings{CanonicalEndTags: true, CanonicalText: true, CanonicalAttrVal: true})
 	return app, buf.Bytes(), signerOf(res), nil
 }
 

@@ -99,3 +99,28 @@ func hasSecurityHeader(doc *etree.Document) bool {
 	}
 	return false
 }
+
+const nsWSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+
+// checkMustUnderstand refuses a header entry marked mustUnderstand="1" that
+// the adapter does not process (SOAP 1.1 §4.2.3); only wsse:Security is.
+func checkMustUnderstand(doc *etree.Document) error {
+	_, header, _, err := soap.Envelope(doc)
+	if err != nil || header == nil {
+		return nil
+	}
+	for _, h := range header.ChildElements() {
+		mu := ""
+		for _, a := range h.Attr {
+			if a.Key == "mustUnderstand" && a.NamespaceURI() == soap.NSEnvelope {
+				mu = a.Value
+			}
+		}
+		if (mu == "1" || mu == "true") && !(h.Tag == "Security" && h.NamespaceURI() == nsWSSE) {
+			e := adapter.Errorf(adapter.CodeMalformed, "gateway.header", "header {%s}%s is marked mustUnderstand but is not processed here", h.NamespaceURI(), h.Tag)
+			e.Reason = "must-understand"
+			return e
+		}
+	}
+	return nil
+}

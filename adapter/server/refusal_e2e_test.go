@@ -51,6 +51,7 @@ func TestRefusals(t *testing.T) {
 		{"deep nesting", []byte(strings.Repeat("<a>", 100000) + strings.Repeat("</a>", 100000)), "SCE001", "MALFORMED/too-deep"},
 		{"oversized", append(valid, bytes.Repeat([]byte(" "), 3<<20)...), "SCE001", "MALFORMED/too-large"},
 		{"SOAP 1.2", []byte(`<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>`), "SCE001", "MALFORMED"},
+		{"unknown mustUnderstand header", bytes.Replace(valid, []byte("<soap:Header>"), []byte(`<soap:Header><x:Routing xmlns:x="urn:other" soap:mustUnderstand="1"/>`), 1), "SCE001", "MALFORMED/must-understand"},
 		{"unknown sender", with(func(o *sample.Options) { o.SenderID = "nobody" }), "SCE001", "UNKNOWN_SENDER"},
 		{"bad password", with(func(o *sample.Options) { o.Password = "guess" }), "SCE001", "BAD_PASSWORD"},
 		{"transport signature missing", with(func(o *sample.Options) { o.NoTransport = true }), "SCE007", "TRANSPORT_SIGNATURE_MISSING/signature-missing"},
