@@ -1,14 +1,17 @@
 package main
 
 import (
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/isb-region/shepadapter/signing"
+	"github.com/isb-region/shepadapter/signing/testpki"
 )
 
 const xmlsecTemplate = `<?xml version="1.0" encoding="UTF-8"?>
@@ -120,5 +123,25 @@ func TestVerifyUsage(t *testing.T) {
 		if code != 2 || out != "" || errOut == "" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2, nothing, a message", args, code, out, errOut)
 		}
+	}
+}
+
+// TestVerifyOCSP checks revocation through a live OCSP responder (the test
+// PKI's handler over HTTP) instead of CRLs.
+func TestVerifyOCSP(t *testing.T) {
+	dir := cliPKI(t)
+	p, err := testpki.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p.OCSPHandler(time.Now))
+	t.Cleanup(srv.Close)
+	trust := filepath.Join(dir, "trust")
+	if code, rep, errOut := verifyReport(t, "--trust", trust, "--ocsp", srv.URL, sampleRequest(t, dir)); code != 0 {
+		t.Fatalf("valid: exit %d %+v %s", code, rep, errOut)
+	}
+	code, rep, _ := verifyReport(t, "--trust", trust, "--ocsp", srv.URL, sampleRequest(t, dir, "--signer", "revoked"))
+	if code != 1 || !hasReason(rep, "certificate-revoked") {
+		t.Fatalf("revoked: exit %d %+v", code, rep)
 	}
 }
