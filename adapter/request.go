@@ -105,3 +105,17 @@ func (SystemClock) Now() time.Time { return time.Now() }
 func FormatNumber(year int, seq int64) string {
 	return fmt.Sprintf("ISB-%04d-%07d", year, seq)
 }
+
+// CheckStorable refuses a request no store may keep: a programming error,
+// reported as CodeInternal.
+func CheckStorable(op string, r *Request) error {
+	switch {
+	case r == nil:
+		return Errorf(CodeInternal, op, "nil request")
+	case r.MessageID == "":
+		return Errorf(CodeInternal, op, "request without messageId")
+	case r.ReceivedAt.IsZero():
+		return Errorf(CodeInternal, op, "request without receipt time")
+	}
+	return nil
+}

@@ -87,7 +87,7 @@ func Open(path string, opts Options) (*Store, error) {
 // created=false, or CodeReplayConflict if the content hash differs.
 func (s *Store) Accept(ctx context.Context, r *adapter.Request) (*adapter.Request, bool, error) {
 	const op = "bolt.Accept"
-	if err := checkRequest(op, r); err != nil {
+	if err := adapter.CheckStorable(op, r); err != nil {
 		return nil, false, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -236,18 +236,6 @@ func nextSeq(b *bbolt.Bucket, year int) (int64, error) {
 }
 
 func u64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
-
-func checkRequest(op string, r *adapter.Request) error {
-	switch {
-	case r == nil:
-		return adapter.Errorf(adapter.CodeInternal, op, "nil request")
-	case r.MessageID == "":
-		return adapter.Errorf(adapter.CodeInternal, op, "request without messageId")
-	case r.ReceivedAt.IsZero():
-		return adapter.Errorf(adapter.CodeInternal, op, "request without receipt time")
-	}
-	return nil
-}
 
 // storeErr maps an error from a transaction to the domain: not found,
 // an *adapter.Error as is, anything else (I/O, closed database) as

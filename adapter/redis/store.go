@@ -100,7 +100,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 // ran (network error, client retry): a repeat answers created=false.
 func (s *Store) Accept(ctx context.Context, r *adapter.Request) (*adapter.Request, bool, error) {
 	const op = "redis.Accept"
-	if err := checkRequest(op, r); err != nil {
+	if err := adapter.CheckStorable(op, r); err != nil {
 		return nil, false, err
 	}
 	rec := *r
@@ -222,16 +222,4 @@ func (s *Store) Close() error { return s.client.Close() }
 // unavailable wraps a Redis or network error: retryable, nothing half-stored.
 func unavailable(op string, err error) error {
 	return adapter.Wrap(adapter.CodeUnavailable, op, err, "request store unavailable")
-}
-
-func checkRequest(op string, r *adapter.Request) error {
-	switch {
-	case r == nil:
-		return adapter.Errorf(adapter.CodeInternal, op, "nil request")
-	case r.MessageID == "":
-		return adapter.Errorf(adapter.CodeInternal, op, "request without messageId")
-	case r.ReceivedAt.IsZero():
-		return adapter.Errorf(adapter.CodeInternal, op, "request without receipt time")
-	}
-	return nil
 }

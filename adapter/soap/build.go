@@ -7,6 +7,7 @@ import (
 
 	"github.com/beevik/etree"
 	"github.com/isb-region/shepadapter/adapter"
+	"github.com/isb-region/shepadapter/signing"
 )
 
 // Kind says which channel a fault answers.
@@ -148,13 +149,8 @@ func AsyncMessage(r *AsyncRequest) ([]byte, error) {
 	case r.Data == nil:
 		return nil, adapter.Errorf(adapter.CodeInternal, op, "data is required")
 	}
-	if err := checkSession(op, r.SessionID); err != nil {
+	if err := checkOutgoing(op, r.SessionID, r.Properties); err != nil {
 		return nil, err
-	}
-	for _, p := range r.Properties {
-		if utf8.RuneCountInString(p.Key) > maxPropertyKey || utf8.RuneCountInString(p.Value) > maxPropertyVal {
-			return nil, adapter.Errorf(adapter.CodeInternal, op, "property %q too long", cut(p.Key, maxPropertyKey))
-		}
 	}
 	doc, body := newEnvelope()
 	root := body.CreateElement("ns2:sendMessage")
@@ -191,10 +187,10 @@ func AsyncMessage(r *AsyncRequest) ([]byte, error) {
 // element, else a new data element holding a detached copy of el.
 func dataElement(el *etree.Element) *etree.Element {
 	if el.Tag == "data" && el.NamespaceURI() == "" {
-		return Detach(el)
+		return signing.Detach(el)
 	}
 	d := etree.NewElement("data")
-	d.AddChild(Detach(el))
+	d.AddChild(signing.Detach(el))
 	return d
 }
 
@@ -264,4 +260,17 @@ func Fault(kind Kind, e *adapter.Error, at time.Time, sessionID string) []byte {
 	}
 	b, _ := doc.WriteToBytes() // writing to memory cannot fail
 	return b
+}
+
+// checkOutgoing checks the sessionId and properties of a message we build.
+func checkOutgoing(op, sessionID string, props []Property) error {
+	if err := checkSession(op, sessionID); err != nil {
+		return err
+	}
+	for _, p := range props {
+		if utf8.RuneCountInString(p.Key) > maxPropertyKey || utf8.RuneCountInString(p.Value) > maxPropertyVal {
+			return adapter.Errorf(adapter.CodeInternal, op, "property %q too long", cut(p.Key, maxPropertyKey))
+		}
+	}
+	return nil
 }

@@ -1,8 +1,6 @@
 package soap
 
 import (
-	"unicode/utf8"
-
 	"github.com/isb-region/shepadapter/adapter"
 )
 
@@ -17,13 +15,8 @@ func SyncMessage(r *SyncRequest) ([]byte, error) {
 	case r.Data == nil:
 		return nil, adapter.Errorf(adapter.CodeInternal, op, "data is required")
 	}
-	if err := checkSession(op, r.SessionID); err != nil {
+	if err := checkOutgoing(op, r.SessionID, r.Properties); err != nil {
 		return nil, err
-	}
-	for _, p := range r.Properties {
-		if utf8.RuneCountInString(p.Key) > maxPropertyKey || utf8.RuneCountInString(p.Value) > maxPropertyVal {
-			return nil, adapter.Errorf(adapter.CodeInternal, op, "property %q too long", cut(p.Key, maxPropertyKey))
-		}
 	}
 	doc, body := newEnvelope()
 	root := body.CreateElement("ns2:SendMessage")

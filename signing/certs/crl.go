@@ -8,7 +8,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"net/http"
 	"os"
@@ -246,22 +245,7 @@ func (s *CRLSource) fetch(ctx context.Context, loc string) ([]byte, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP %s", resp.Status)
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxCRLSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxCRLSize {
-		return nil, errors.New("CRL too large")
-	}
-	return b, nil
+	return fetchHTTP(hc, req, maxCRLSize)
 }
 
 func sameIssuer(a, b *loadedCRL) bool {

@@ -148,6 +148,12 @@ func (c *OCSPClient) post(ctx context.Context, url string, der []byte) ([]byte, 
 	if hc == nil {
 		hc = http.DefaultClient
 	}
+	return fetchHTTP(hc, req, maxOCSPSize)
+}
+
+// fetchHTTP sends req and reads at most max bytes of a 200 answer; a larger
+// answer is refused rather than cut, since a cut CRL or OCSP answer is garbage.
+func fetchHTTP(hc *http.Client, req *http.Request, max int) ([]byte, error) {
 	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, err
@@ -156,12 +162,12 @@ func (c *OCSPClient) post(ctx context.Context, url string, der []byte) ([]byte, 
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("HTTP %s", resp.Status)
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxOCSPSize+1))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, int64(max)+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > maxOCSPSize {
-		return nil, errors.New("response too large")
+	if len(b) > max {
+		return nil, fmt.Errorf("answer from %s larger than %d bytes", req.URL.Host, max)
 	}
 	return b, nil
 }
