@@ -20,7 +20,7 @@ generate:
 
 # check-generate fails when generated code is not what `make generate` makes.
 check-generate: generate
-	@git diff --exit-code -- adapter/contract || { echo "generated code is stale: run make generate and commit"; exit 1; }
+	@git diff --exit-code -- 'adapter/contract/*/*.go' || { echo "generated code is stale: run make generate and commit"; exit 1; }
 
 vet:
 	$(GO) vet $(PKGS)

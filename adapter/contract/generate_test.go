@@ -26,6 +26,7 @@ func TestGeneratedUpToDate(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd := exec.Command("go", "tool", "gowsdl", "-d", dir, "-p", tc.pkg, "-o", tc.pkg+".go", wsdl)
+		cmd.Env = GOWSDLEnv(os.Environ())
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("gowsdl %s: %v\n%s", tc.wsdl, err, out)
 		}

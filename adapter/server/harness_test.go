@@ -89,8 +89,7 @@ type running struct {
 
 func start(t *testing.T, cfg *Config) *running {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := New(context.Background(), cfg, log, adapter.SystemClock{})
+	srv, err := New(context.Background(), cfg, discardLog(), adapter.SystemClock{})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
@@ -184,3 +183,5 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

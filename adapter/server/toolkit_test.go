@@ -12,6 +12,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/isb-region/shepadapter/adapter"
+	"github.com/isb-region/shepadapter/adapter/contract"
 	"github.com/isb-region/shepadapter/adapter/periodical"
 	"github.com/isb-region/shepadapter/adapter/sample"
 	"github.com/isb-region/shepadapter/signing/testpki"
@@ -28,6 +29,7 @@ func TestSOAPToolkit(t *testing.T) {
 	r := start(t, testConfig(t, p))
 	out := t.TempDir()
 	cmd := exec.Command("go", "tool", "gowsdl", "-d", out, "-p", "served", "-o", "served.go", r.URL+"/shep/sync?wsdl")
+	cmd.Env = contract.GOWSDLEnv(os.Environ())
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("gowsdl on the served WSDL: %v\n%s", err, b)
 	}
