@@ -31,7 +31,7 @@ var (
 
 // testPKI creates one test НУЦ for the package's tests (RSA key generation
 // is the slow part) and loads it.
-func testPKI(t *testing.T) *testpki.PKI {
+func testPKI(t testing.TB) *testpki.PKI {
 	t.Helper()
 	pkiOnce.Do(func() {
 		pkiDir, pkiErr = os.MkdirTemp("", "shep-server-pki")
@@ -53,7 +53,7 @@ var hashOnce = sync.OnceValues(func() (string, error) { return gateway.HashPassw
 // testConfig is a complete configuration for the test PKI: CRL revocation,
 // IIN/BIN checks on, senders for each channel plus one that sends no
 // transport signature (a plain SOAP toolkit).
-func testConfig(t *testing.T, p *testpki.PKI) *Config {
+func testConfig(t testing.TB, p *testpki.PKI) *Config {
 	t.Helper()
 	hash, err := hashOnce()
 	if err != nil {
@@ -87,7 +87,7 @@ type running struct {
 	done   chan error
 }
 
-func start(t *testing.T, cfg *Config) *running {
+func start(t testing.TB, cfg *Config) *running {
 	t.Helper()
 	srv, err := New(context.Background(), cfg, discardLog(), adapter.SystemClock{})
 	if err != nil {
@@ -115,7 +115,7 @@ func (r *running) stop() {
 }
 
 // post sends a SOAP request and returns status and body.
-func post(t *testing.T, url string, body []byte) (int, []byte) {
+func post(t testing.TB, url string, body []byte) (int, []byte) {
 	t.Helper()
 	resp, err := http.Post(url, "text/xml; charset=utf-8", bytes.NewReader(body))
 	if err != nil {
@@ -130,7 +130,7 @@ func post(t *testing.T, url string, body []byte) (int, []byte) {
 }
 
 // request builds a signed sample request with defaults for these tests.
-func request(t *testing.T, p *testpki.PKI, mod func(*sample.Options)) []byte {
+func request(t testing.TB, p *testpki.PKI, mod func(*sample.Options)) []byte {
 	t.Helper()
 	o := sample.Options{PKI: p, SenderID: "demo-portal", Password: testPassword, Now: time.Now()}
 	if mod != nil {
@@ -144,7 +144,7 @@ func request(t *testing.T, p *testpki.PKI, mod func(*sample.Options)) []byte {
 }
 
 // fault returns the gateway errorCode and our subError code of a fault.
-func fault(t *testing.T, body []byte) (code, sub string) {
+func fault(t testing.TB, body []byte) (code, sub string) {
 	t.Helper()
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(body); err != nil {
@@ -161,7 +161,7 @@ func fault(t *testing.T, body []byte) (code, sub string) {
 }
 
 // ackNumber returns the status code and request number of an acknowledgement.
-func ackNumber(t *testing.T, body []byte) (status, number string) {
+func ackNumber(t testing.TB, body []byte) (status, number string) {
 	t.Helper()
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(body); err != nil {
