@@ -25,6 +25,10 @@ type Handler struct {
 	Log      *slog.Logger
 	MaxBytes int64 // body bound; larger bodies are refused unread
 	Metrics  *Metrics
+	// InFlight bounds the body bytes being processed at once. Parsing and
+	// verifying cost many times a body's size in memory, so this is what
+	// keeps a burst of large requests from exhausting it. Nil: no bound.
+	InFlight *InFlight
 }
 
 // Sync is the synchronous channel provider (ISyncChannel.SendMessage).
@@ -54,6 +58,12 @@ func (h *Handler) endpoint(kind soap.Kind, contract http.Handler) http.Handler {
 
 func (h *Handler) serve(kind soap.Kind, w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	release, err := h.InFlight.acquire(r.Context(), r.ContentLength, h.MaxBytes)
+	if err != nil {
+		h.fault(kind, w, r, adapter.AsError(err), start)
+		return
+	}
+	defer release()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.MaxBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError

@@ -27,6 +27,12 @@ type Config struct {
 	PlainHTTP bool `yaml:"plainHTTP"`
 	// MaxBodyBytes bounds a request body (default 20 MiB).
 	MaxBodyBytes int64 `yaml:"maxBodyBytes"`
+	// MaxInFlightBytes bounds the request bodies processed at once (default
+	// 64 MiB, at least MaxBodyBytes): verifying costs many times a body's
+	// size in memory. Requests that wait longer than BusyWait (default 10s)
+	// get SCE909.
+	MaxInFlightBytes int64         `yaml:"maxInFlightBytes"`
+	BusyWait         time.Duration `yaml:"busyWait"`
 	// DataDir holds the embedded store when no Redis is configured.
 	DataDir string                 `yaml:"dataDir"`
 	Redis   redis.Config           `yaml:"redis"`
@@ -63,6 +69,13 @@ func (c *Config) defaults() {
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = 20 << 20
+	}
+	if c.MaxInFlightBytes <= 0 {
+		c.MaxInFlightBytes = 64 << 20
+	}
+	c.MaxInFlightBytes = max(c.MaxInFlightBytes, c.MaxBodyBytes)
+	if c.BusyWait <= 0 {
+		c.BusyWait = 10 * time.Second
 	}
 	if c.DataDir == "" {
 		c.DataDir = "var/data"

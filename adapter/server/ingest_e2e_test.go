@@ -202,3 +202,28 @@ func TestRestartLosesNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestBusy: when the in-flight budget is taken, a request waits BusyWait and
+// gets the retryable SCE909 with nothing stored; once freed, it is accepted.
+func TestBusy(t *testing.T) {
+	p := testPKI(t)
+	cfg := testConfig(t, p)
+	cfg.MaxInFlightBytes, cfg.BusyWait = cfg.MaxBodyBytes, 100*time.Millisecond
+	r := start(t, cfg)
+	release, err := r.srv.gateway.InFlight.Take(context.Background(), cfg.MaxInFlightBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := request(t, p, nil)
+	code, body := post(t, r.URL+"/shep/sync", req)
+	if gw, sub := fault(t, body); code != http.StatusInternalServerError || gw != adapter.FaultInternal || sub != "UNAVAILABLE/busy" {
+		t.Fatalf("busy: HTTP %d %s %s", code, gw, sub)
+	}
+	if queueLen(t, r) != 0 {
+		t.Fatal("a refused request was stored")
+	}
+	release()
+	if code, body := post(t, r.URL+"/shep/sync", req); code != http.StatusOK {
+		t.Fatalf("after release: HTTP %d\n%s", code, body)
+	}
+}

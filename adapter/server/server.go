@@ -34,6 +34,7 @@ type Server struct {
 	store      adapter.Store
 	revocation *signing.Revocation
 	keyLoaded  bool
+	gateway    *gateway.Handler
 	http       *http.Server
 }
 
@@ -82,7 +83,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, clock adapter.Clock
 			DatePast: cfg.MessageDatePast, DateFuture: cfg.MessageDateFuture, CheckIINBIN: cfg.Signing.CheckIINBIN,
 		},
 		Log: log, MaxBytes: cfg.MaxBodyBytes, Metrics: gateway.NewMetrics(reg),
+		InFlight: gateway.NewInFlight(cfg.MaxInFlightBytes, cfg.BusyWait),
 	}
+	s.gateway = h
 	mux := http.NewServeMux()
 	mux.Handle("/shep/sync", h.Sync())
 	mux.Handle("/shep/async", h.Async())
