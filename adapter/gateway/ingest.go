@@ -138,6 +138,13 @@ func (in *Ingest) transport(ctx context.Context, doc *etree.Document, msg messag
 	if err != nil {
 		return msg, nil, err
 	}
+	if verified.SenderID != msg.SenderID || verified.MessageID != msg.MessageID {
+		// Cannot happen while the Body is found by position; checked so a
+		// future change to that rule fails closed.
+		e := adapter.Errorf(adapter.CodeTransportInvalid, "gateway.transport", "the signed Body is not the Body that was read")
+		e.Reason = "signature-wrapping"
+		return msg, nil, e
+	}
 	verified.Password = msg.Password // the header is not signed; the password is checked already
 	return verified, append(signers, signerOf(res)), nil
 }
