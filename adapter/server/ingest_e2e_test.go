@@ -227,3 +227,50 @@ func TestBusy(t *testing.T) {
 		t.Fatalf("after release: HTTP %d\n%s", code, body)
 	}
 }
+
+// TestShutdownFinishesInFlight: a request still being received when the
+// server is told to stop is finished and stored before the store closes.
+func TestShutdownFinishesInFlight(t *testing.T) {
+	p := testPKI(t)
+	r := start(t, testConfig(t, p))
+	req := request(t, p, nil)
+	pr, pw := io.Pipe()
+	type result struct {
+		code int
+		err  error
+	}
+	got := make(chan result, 1)
+	go func() {
+		hr, _ := http.NewRequest(http.MethodPost, r.URL+"/shep/sync", pr)
+		hr.ContentLength = int64(len(req))
+		resp, err := http.DefaultClient.Do(hr)
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		resp.Body.Close()
+		got <- result{code: resp.StatusCode}
+	}()
+	half := len(req) / 2
+	if _, err := pw.Write(req[:half]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the handler is now reading the body
+	stopped := make(chan struct{})
+	go func() { r.stop(); close(stopped) }()
+	time.Sleep(100 * time.Millisecond) // shutdown has begun and waits for us
+	if _, err := pw.Write(req[half:]); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	res := <-got
+	<-stopped
+	if res.err != nil || res.code != http.StatusOK {
+		t.Fatalf("in-flight request during shutdown: %v HTTP %d", res.err, res.code)
+	}
+	cfg := *r.srv.cfg
+	r2 := start(t, &cfg)
+	if _, err := r2.srv.store.GetByMessageID(context.Background(), messageIDOf(t, req)); err != nil {
+		t.Fatalf("the request finished during shutdown is not stored: %v", err)
+	}
+}
