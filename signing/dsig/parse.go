@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"strings"
 
 	"github.com/beevik/etree"
 )
@@ -44,20 +45,101 @@ func Parse(data []byte, lim Limits) (*etree.Document, error) {
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, errorf(ReasonTooLarge, "%d bytes > %d", len(data), lim.MaxBytes)
 	}
-	// Pre-scan with a flat token loop so hostile depth or DTDs are refused
-	// before etree builds a tree (no recursion, no entity expansion).
-	if err := prescan(data, lim); err != nil {
-		return nil, err
+	// A document with more '<' than MaxElements may hold too many
+	// elements: pre-scan it with a flat token loop so it is refused before
+	// etree builds a tree. Otherwise the tree etree builds (flatly, depth
+	// capped) is bounded by the limits anyway, so parse once and check the
+	// limits on the tree, saving a whole tokenising pass.
+	if bytes.Count(data, []byte{'<'}) > lim.MaxElements {
+		if err := prescan(data, lim); err != nil {
+			return nil, err
+		}
 	}
 	doc := etree.NewDocument()
+	// etree's own depth cap (1024 unless set) applied before; keep it, and
+	// stop at our limit too so a hostile depth costs nothing.
+	doc.ReadSettings = etree.ReadSettings{MaxDepth: min(lim.MaxDepth, etreeMaxDepth)}
+	err := doc.ReadFromBytes(data)
 	doc.ReadSettings = etree.ReadSettings{}
-	if err := doc.ReadFromBytes(data); err != nil {
+	if err != nil {
+		// The pre-scan decides which refusal applies (a DTD before the
+		// error, too deep…), exactly as when it ran first.
+		if perr := prescan(data, lim); perr != nil {
+			return nil, perr
+		}
 		return nil, wrap(ReasonMalformedXML, "parse", err)
+	}
+	if err := checkTree(doc, data, lim); err != nil {
+		return nil, err
 	}
 	if doc.Root() == nil {
 		return nil, errorf(ReasonMalformedXML, "no root element")
 	}
 	return doc, nil
+}
+
+// etreeMaxDepth is etree's default depth limit.
+const etreeMaxDepth = 1024
+
+// checkTree applies prescan's rules to a parsed document, visiting tokens
+// in document order (explicit stack) so the first violation, and hence the
+// Reason, is the one prescan reports for the same token stream.
+func checkTree(doc *etree.Document, data []byte, lim Limits) error {
+	type frame struct {
+		e     *etree.Element
+		i     int
+		depth int
+	}
+	elems, roots := 0, 0
+	stack := []frame{{&doc.Element, 0, 0}}
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		if f.i >= len(f.e.Child) {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		tok := f.e.Child[f.i]
+		f.i++
+		switch t := tok.(type) {
+		case *etree.Element:
+			depth := f.depth + 1
+			if depth == 1 {
+				roots++
+			}
+			elems++
+			if depth > lim.MaxDepth {
+				return errorf(ReasonTooDeep, "depth > %d", lim.MaxDepth)
+			}
+			if elems > lim.MaxElements {
+				return errorf(ReasonTooManyElements, "elements > %d", lim.MaxElements)
+			}
+			stack = append(stack, frame{t, 0, depth})
+		case *etree.Directive:
+			return errorf(ReasonDTD, "DOCTYPE or declaration")
+		case *etree.ProcInst:
+			if t.Target != "xml" {
+				return errorf(ReasonDTD, "processing instruction %q", t.Target)
+			}
+			// etree reads any declared encoding through; the pre-scan's
+			// decoder refuses non-UTF-8 ones. Let it judge this one.
+			if !xmlDeclOK(t.Inst) {
+				return prescan(data, lim)
+			}
+		}
+	}
+	if roots != 1 {
+		return errorf(ReasonMalformedXML, "not a single well-formed root element")
+	}
+	return nil
+}
+
+// xmlDeclOK reports whether a decoder without CharsetReader (prescan's)
+// accepts this XML declaration.
+func xmlDeclOK(inst string) bool {
+	d := xml.NewDecoder(strings.NewReader("<?xml " + inst + "?>"))
+	d.Strict = true
+	_, err := d.RawToken()
+	return err == nil
 }
 
 func prescan(data []byte, lim Limits) error {
