@@ -30,16 +30,22 @@ var (
 )
 
 // testPKI creates one test НУЦ for the package's tests (RSA key generation
-// is the slow part) and loads it.
+// is the slow part, very slow under fuzzing instrumentation) and loads it.
+// Its folder is handed to fuzzing worker processes through the environment,
+// so they load it instead of minting their own.
 func testPKI(t testing.TB) *testpki.PKI {
 	t.Helper()
 	pkiOnce.Do(func() {
-		pkiDir, pkiErr = os.MkdirTemp("", "shep-server-pki")
-		if pkiErr == nil {
-			pkiErr = testpki.Init(pkiDir, testpki.Options{})
+		if dir := os.Getenv(pkiEnv); dir != "" {
+			theCA, pkiErr = testpki.Load(dir)
+			return
 		}
-		if pkiErr == nil {
+		if pkiDir, pkiErr = os.MkdirTemp("", "shep-server-pki"); pkiErr != nil {
+			return
+		}
+		if pkiErr = testpki.Init(pkiDir, testpki.Options{}); pkiErr == nil {
 			theCA, pkiErr = testpki.Load(pkiDir)
+			os.Setenv(pkiEnv, pkiDir)
 		}
 	})
 	if pkiErr != nil {
@@ -47,6 +53,8 @@ func testPKI(t testing.TB) *testpki.PKI {
 	}
 	return theCA
 }
+
+const pkiEnv = "SHEP_SERVER_TEST_PKI"
 
 var hashOnce = sync.OnceValues(func() (string, error) { return gateway.HashPassword(testPassword) })
 
@@ -83,13 +91,33 @@ func testConfig(t testing.TB, p *testpki.PKI) *Config {
 type running struct {
 	URL    string
 	srv    *Server
+	logs   *syncBuffer // everything the server logged
 	cancel context.CancelFunc
 	done   chan error
 }
 
+// syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 func start(t testing.TB, cfg *Config) *running {
 	t.Helper()
-	srv, err := New(context.Background(), cfg, discardLog(), adapter.SystemClock{})
+	logs := &syncBuffer{}
+	srv, err := New(context.Background(), cfg, slog.New(slog.NewJSONHandler(logs, nil)), adapter.SystemClock{})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
@@ -98,7 +126,7 @@ func start(t testing.TB, cfg *Config) *running {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{URL: "http://" + ln.Addr().String(), srv: srv, cancel: cancel, done: make(chan error, 1)}
+	r := &running{URL: "http://" + ln.Addr().String(), srv: srv, logs: logs, cancel: cancel, done: make(chan error, 1)}
 	go func() { r.done <- srv.Serve(ctx, ln) }()
 	t.Cleanup(r.stop)
 	return r

@@ -83,6 +83,17 @@ func TestRefusals(t *testing.T) {
 	if n := queueLen(t, r); n != 0 {
 		t.Fatalf("refused requests were queued: %d", n)
 	}
+	// Every refusal is logged with its code, and no log line carries the
+	// sender's password or the applicant's document.
+	logs := r.logs.String()
+	if n := strings.Count(logs, `"msg":"request refused"`); n != len(tests) {
+		t.Errorf("%d refusals logged, want %d", n, len(tests))
+	}
+	for _, secret := range []string{testPassword, "<p:title>", "X509Certificate"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log leaks %q", secret)
+		}
+	}
 	// The same server still accepts good ones, from each kind of signer.
 	for _, signer := range []string{testpki.Individual, testpki.Legal, testpki.ECDSA} {
 		code, body := post(t, r.URL+"/shep/sync", with(func(o *sample.Options) { o.Signer = signer }))
