@@ -16,6 +16,17 @@ import (
 // attributes) of el's ancestors are made explicit on a detached copy first,
 // because goxmldsig's canonicalisers only see the element they are given.
 func canonicalize(el *etree.Element, s c14nSpec, prefixList string, skip *etree.Element, keepComments bool) ([]byte, error) {
+	if s.exclusive {
+		if out, ok := excCanonical(el, skip, prefixList, keepComments && s.comments); ok {
+			return out, nil
+		}
+	}
+	return canonicalizeGeneral(el, s, prefixList, skip, keepComments)
+}
+
+// canonicalizeGeneral is the path every shape can take (and the reference
+// excCanonical is tested against).
+func canonicalizeGeneral(el *etree.Element, s c14nSpec, prefixList string, skip *etree.Element, keepComments bool) ([]byte, error) {
 	cp := copyTree(el, skip, keepComments && s.comments)
 	addAncestorContext(cp, el, s)
 	var out []byte
