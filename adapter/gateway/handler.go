@@ -58,14 +58,26 @@ func (h *Handler) endpoint(kind soap.Kind, contract http.Handler) http.Handler {
 
 func (h *Handler) serve(kind soap.Kind, w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	release, err := h.InFlight.acquire(r.Context(), r.ContentLength, h.MaxBytes)
-	if err != nil {
-		h.fault(kind, w, r, adapter.AsError(err), start)
+	// A declared length takes its share before the body is read, so many
+	// large uploads cannot pile up; an undeclared one (chunked) after, by
+	// its real size, so it is not charged the whole limit.
+	var release func()
+	take := func(n int64) bool {
+		var err error
+		if release, err = h.InFlight.take(r.Context(), n); err != nil {
+			h.fault(kind, w, r, adapter.AsError(err), start)
+			return false
+		}
+		return true
+	}
+	if r.ContentLength > 0 && !take(min(r.ContentLength, h.MaxBytes)) {
 		return
 	}
-	defer release()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.MaxBytes))
 	if err != nil {
+		if release != nil {
+			release()
+		}
 		var tooBig *http.MaxBytesError
 		e := adapter.Wrap(adapter.CodeMalformed, "gateway.read", err, "the message could not be read")
 		if errors.As(err, &tooBig) {
@@ -74,6 +86,10 @@ func (h *Handler) serve(kind soap.Kind, w http.ResponseWriter, r *http.Request) 
 		h.fault(kind, w, r, e, start)
 		return
 	}
+	if release == nil && !take(int64(len(body))) {
+		return
+	}
+	defer release()
 	doc, err := h.Ingest.Parse(body)
 	if err != nil {
 		h.fault(kind, w, r, adapter.AsError(err), start)

@@ -10,8 +10,7 @@ import (
 )
 
 // InFlight is a budget of request-body bytes processed at once. A request
-// takes its Content-Length (or the body limit when unknown) before its body
-// is read and gives it back when answered; one that cannot get its share
+// takes its size and gives it back when answered; one that cannot get its share
 // within Wait is answered SCE909 (busy, retry), having stored nothing.
 type InFlight struct {
 	sem  *semaphore.Weighted
@@ -24,14 +23,10 @@ func NewInFlight(size int64, wait time.Duration) *InFlight {
 	return &InFlight{sem: semaphore.NewWeighted(size), size: size, Wait: wait}
 }
 
-// acquire takes the share of a request of length bytes (-1: unknown).
-func (f *InFlight) acquire(ctx context.Context, length, limit int64) (release func(), err error) {
+// take is Take for the handler: a nil budget bounds nothing.
+func (f *InFlight) take(ctx context.Context, n int64) (release func(), err error) {
 	if f == nil {
 		return func() {}, nil
-	}
-	n := length
-	if n <= 0 || n > limit {
-		n = limit
 	}
 	return f.Take(ctx, n)
 }

@@ -219,6 +219,18 @@ func TestBusy(t *testing.T) {
 	if gw, sub := fault(t, body); code != http.StatusInternalServerError || gw != adapter.FaultInternal || sub != "UNAVAILABLE/busy" {
 		t.Fatalf("busy: HTTP %d %s %s", code, gw, sub)
 	}
+	// A chunked body (no Content-Length) is read first, then charged its size.
+	pr, pw := io.Pipe()
+	go func() { pw.Write(req); pw.Close() }()
+	resp, err := http.Post(r.URL+"/shep/sync", "text/xml", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunked, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if _, sub := fault(t, chunked); sub != "UNAVAILABLE/busy" {
+		t.Fatalf("chunked while busy: %s", sub)
+	}
 	if queueLen(t, r) != 0 {
 		t.Fatal("a refused request was stored")
 	}
