@@ -27,6 +27,7 @@ func excCanonical(el, skip *etree.Element, prefixList string, comments bool) (ou
 		scope:    nsMap{m: map[string]string{"": nsXML, "xml": nsXML, "xmlns": nsXMLNS}},
 		declared: nsMap{m: map[string]string{"": nsXML, "xml": nsXML, "xmlns": nsXMLNS}},
 		comments: comments,
+		out:      make([]byte, 0, sizeHint(el, skip)),
 	}
 	if !c.run(el, skip) {
 		return nil, false
@@ -310,4 +311,32 @@ func isInXMLRange(r rune) bool {
 		r >= 0x20 && r <= 0xD7FF ||
 		r >= 0xE000 && r <= 0xFFFD ||
 		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// sizeHint estimates the canonical size of el's subtree (names twice,
+// attributes, text, a little for escapes and declarations) so the output
+// buffer is allocated once instead of grown by doubling. It walks with an
+// explicit stack and allocates nothing else.
+func sizeHint(el, skip *etree.Element) int {
+	n := 0
+	stack := []*etree.Element{el}
+	for len(stack) > 0 {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n += 2*(len(e.Space)+len(e.Tag)) + 7
+		for _, a := range e.Attr {
+			n += len(a.Space) + len(a.Key) + len(a.Value) + 5
+		}
+		for _, t := range e.Child {
+			switch t := t.(type) {
+			case *etree.Element:
+				if t != skip {
+					stack = append(stack, t)
+				}
+			case *etree.CharData:
+				n += len(t.Data)
+			}
+		}
+	}
+	return n + n/16 + 256
 }

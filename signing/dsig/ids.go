@@ -25,7 +25,13 @@ func buildIDIndex(root *etree.Element) (idIndex, error) {
 			}
 			idx[a.Value] = e
 		}
-		stack = append(stack, e.ChildElements()...)
+		// Same visiting order as before, without allocating the slice
+		// ChildElements returns.
+		for _, t := range e.Child {
+			if c, ok := t.(*etree.Element); ok {
+				stack = append(stack, c)
+			}
+		}
 	}
 	return idx, nil
 }
