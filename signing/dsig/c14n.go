@@ -16,12 +16,21 @@ import (
 // attributes) of el's ancestors are made explicit on a detached copy first,
 // because goxmldsig's canonicalisers only see the element they are given.
 func canonicalize(el *etree.Element, s c14nSpec, prefixList string, skip *etree.Element, keepComments bool) ([]byte, error) {
+	out, _, err := canonicalizeTree(el, s, prefixList, skip, keepComments, false)
+	return out, err
+}
+
+// canonicalizeTree is canonicalize that, if build, may also return the
+// tree etree parses from the canonical bytes, built alongside them; when
+// it returns a nil tree the caller must parse the bytes.
+func canonicalizeTree(el *etree.Element, s c14nSpec, prefixList string, skip *etree.Element, keepComments, build bool) ([]byte, *etree.Element, error) {
 	if s.exclusive {
-		if out, ok := excCanonical(el, skip, prefixList, keepComments && s.comments); ok {
-			return out, nil
+		if out, tree, ok := excCanonicalTree(el, skip, prefixList, keepComments && s.comments, build); ok {
+			return out, tree, nil
 		}
 	}
-	return canonicalizeGeneral(el, s, prefixList, skip, keepComments)
+	out, err := canonicalizeGeneral(el, s, prefixList, skip, keepComments)
+	return out, nil, err
 }
 
 // canonicalizeGeneral is the path every shape can take (and the reference

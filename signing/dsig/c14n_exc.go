@@ -22,6 +22,14 @@ const nsXMLNS = "http://www.w3.org/2000/xmlns/"
 // prefixes on one element, duplicate or odd names, reserved or undeclared
 // prefixes. TestExcCanonicalMatchesGeneral pins the equivalence.
 func excCanonical(el, skip *etree.Element, prefixList string, comments bool) (out []byte, ok bool) {
+	out, _, ok = excCanonicalTree(el, skip, prefixList, comments, false)
+	return out, ok
+}
+
+// excCanonicalTree is excCanonical that, if build, also returns the tree
+// etree would parse from out (see treeBuilder), or a nil tree when it
+// cannot vouch for that and the caller must re-parse out.
+func excCanonicalTree(el, skip *etree.Element, prefixList string, comments, build bool) (out []byte, tree *etree.Element, ok bool) {
 	c := excC14n{
 		incl:     strings.Fields(prefixList),
 		scope:    nsMap{m: map[string]string{"": nsXML, "xml": nsXML, "xmlns": nsXMLNS}},
@@ -29,10 +37,16 @@ func excCanonical(el, skip *etree.Element, prefixList string, comments bool) (ou
 		comments: comments,
 		out:      make([]byte, 0, sizeHint(el, skip)),
 	}
-	if !c.run(el, skip) {
-		return nil, false
+	if build {
+		c.tb = &treeBuilder{}
 	}
-	return c.out, true
+	if !c.run(el, skip) {
+		return nil, nil, false
+	}
+	if c.tb != nil && !c.tb.failed {
+		tree = c.tb.root
+	}
+	return c.out, tree, true
 }
 
 // nsMap is a prefix map with an undo log, so entering and leaving an
@@ -72,6 +86,7 @@ type excC14n struct {
 	out             []byte
 	attrs           []etree.Attr // scratch: the element's output attributes
 	vu              []string     // scratch: visibly utilised prefixes
+	tb              *treeBuilder // nil unless building the re-parse tree
 }
 
 func (c *excC14n) run(apex, skip *etree.Element) bool {
@@ -90,6 +105,7 @@ func (c *excC14n) run(apex, skip *etree.Element) bool {
 			c.out = append(c.out, "</"...)
 			c.out = appendName(c.out, f.e.Space, f.e.Tag)
 			c.out = append(c.out, '>')
+			c.tb.end()
 			c.scope.rollback(f.scopeMark)
 			c.declared.rollback(f.declMark)
 			stack = stack[:len(stack)-1]
@@ -109,6 +125,7 @@ func (c *excC14n) run(apex, skip *etree.Element) bool {
 			stack = append(stack, frame{t, 0, sm, dm})
 		case *etree.CharData:
 			c.out = appendEscaped(c.out, t.Data, false)
+			c.tb.text(t.Data)
 		case *etree.Comment:
 			if c.comments {
 				return false
@@ -236,6 +253,7 @@ func (c *excC14n) open(e *etree.Element, extra []etree.Attr) bool {
 		c.out = append(c.out, '"')
 	}
 	c.out = append(c.out, '>')
+	c.tb.start(e, c.attrs)
 	return true
 }
 
@@ -339,4 +357,145 @@ func sizeHint(el, skip *etree.Element) int {
 		}
 	}
 	return n + n/16 + 256
+}
+
+// treeBuilder builds, while the canonical bytes are written, the tree that
+// parseCanonical (etree with default settings) would read back from them,
+// saving the re-parse. What a re-parse yields from our output is fixed:
+// elements and attributes with the names and order written, attribute
+// values and text with etree's escaping undone (the value itself, with
+// characters outside XML replaced by U+FFFD), each maximal run of text as
+// one CharData (whitespace flag as etree sets it), nothing else. The
+// builder gives up (failed; the caller re-parses) wherever a re-parse could
+// differ or fail: names outside a plain ASCII subset encoding/xml surely
+// accepts, more than maxBuildAttrs attributes on an element (etree's
+// CreateAttr is linear per call), depth beyond etree's default limit.
+// TestTreeBuilderMatchesReparse compares the two with reflect.DeepEqual.
+type treeBuilder struct {
+	root    *etree.Element
+	stack   []*etree.Element
+	pending []string // text pieces not yet flushed
+	failed  bool
+}
+
+const maxBuildAttrs = 32
+
+func (b *treeBuilder) start(e *etree.Element, attrs []etree.Attr) {
+	if b == nil || b.failed {
+		return
+	}
+	b.flush()
+	if !plainName(e.Space, true) || !plainName(e.Tag, false) || len(attrs) > maxBuildAttrs || len(b.stack) >= etreeMaxDepth {
+		b.failed = true
+		return
+	}
+	n := etree.NewElement(e.Tag)
+	n.Space = e.Space
+	if len(attrs) > 0 {
+		n.Attr = make([]etree.Attr, 0, len(attrs))
+	}
+	for _, a := range attrs {
+		if !plainName(a.Space, true) || !plainName(a.Key, false) {
+			b.failed = true
+			return
+		}
+		n.CreateAttr(fullName(a.Space, a.Key), sanitizeXML(a.Value))
+	}
+	if len(b.stack) == 0 {
+		doc := etree.NewDocument()
+		doc.SetRoot(n)
+		b.root = n
+	} else {
+		b.stack[len(b.stack)-1].AddChild(n)
+	}
+	b.stack = append(b.stack, n)
+}
+
+func (b *treeBuilder) text(s string) {
+	if b == nil || b.failed || s == "" {
+		return
+	}
+	b.pending = append(b.pending, s)
+}
+
+func (b *treeBuilder) flush() {
+	if len(b.pending) == 0 {
+		return
+	}
+	s := b.pending[0]
+	if len(b.pending) > 1 {
+		s = strings.Join(b.pending, "")
+	}
+	b.pending = b.pending[:0]
+	cd := etree.NewText(sanitizeXML(s))
+	cd.SetData(cd.Data) // sets the whitespace flag as etree's reader does
+	b.stack[len(b.stack)-1].AddChild(cd)
+}
+
+func (b *treeBuilder) end() {
+	if b == nil || b.failed {
+		return
+	}
+	b.flush()
+	b.stack = b.stack[:len(b.stack)-1]
+}
+
+func fullName(space, local string) string {
+	if space == "" {
+		return local
+	}
+	return space + ":" + local
+}
+
+// plainName reports whether s is [A-Za-z_][A-Za-z0-9_.-]* (or empty, if
+// allowed): names any XML parser accepts.
+func plainName(s string, emptyOK bool) bool {
+	if s == "" {
+		return emptyOK
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch == '_':
+		case i > 0 && (ch >= '0' && ch <= '9' || ch == '.' || ch == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// sanitizeXML returns s with every character etree's writer replaces by
+// U+FFFD so replaced (s itself when there is none).
+func sanitizeXML(s string) string {
+	for i := 0; i < len(s); {
+		ch := s[i]
+		if ch < utf8.RuneSelf {
+			if ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' {
+				return sanitizeSlow(s)
+			}
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if !isInXMLRange(r) || (r == utf8.RuneError && w == 1) {
+			return sanitizeSlow(s)
+		}
+		i += w
+	}
+	return s
+}
+
+func sanitizeSlow(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if !isInXMLRange(r) || (r == utf8.RuneError && w == 1) {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+w])
+		}
+		i += w
+	}
+	return b.String()
 }

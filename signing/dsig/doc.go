@@ -23,9 +23,13 @@
 //     references exclude them by XMLDSig §4.4.3.3), whatever the c14n URI.
 //   - A Reference without a c14n transform is serialised with inclusive
 //     C14N 1.0 without comments (XMLDSig §4.4.3.2).
-//   - The element a caller reads (Verified.Element) is re-parsed from the
-//     very canonical bytes that were digested, so nothing unsigned, and no
-//     comment-split text, can be read from it.
+//   - The element a caller reads (Verified.Element) is what etree parses
+//     from the very canonical bytes that were digested, so nothing
+//     unsigned, and no comment-split text, can be read from it. It is
+//     either re-parsed from them or, on the exclusive C14N fast path,
+//     built while they are written to equal that re-parse exactly (names,
+//     attribute order and values, text runs; TestTreeBuilderMatchesReparse
+//     pins it), falling back to the re-parse for anything unusual.
 //
 // # Which element a Reference may point at
 //

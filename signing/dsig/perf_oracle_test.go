@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -240,5 +241,80 @@ func TestExcCanonicalMatchesGeneral(t *testing.T) {
 	t.Logf("%d docs, %d checks, %d declined", len(docs), checked, declined)
 	if declined*2 > checked {
 		t.Fatalf("fast path declined %d of %d", declined, checked)
+	}
+}
+
+// TestTreeBuilderMatchesReparse: wherever the direct serialiser builds the
+// verified tree itself, that tree is deeply equal (names, attribute order
+// and values, text runs, whitespace flags, parents, the Document) to
+// parseCanonical of the very bytes it wrote; and it does build on common
+// shapes.
+func TestTreeBuilderMatchesReparse(t *testing.T) {
+	docs := excCorpus(t)
+	built, total := 0, 0
+	for di, d := range docs {
+		stack := []*etree.Element{d.Root()}
+		for len(stack) > 0 {
+			el := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			stack = append(stack, el.ChildElements()...)
+			skips := []*etree.Element{nil}
+			if s := FindEnveloped(el); s != nil {
+				skips = append(skips, s)
+			}
+			for _, pl := range []string{"", "ds soapenv p"} {
+				for _, skip := range skips {
+					out, tree, ok := excCanonicalTree(el, skip, pl, false, true)
+					if !ok {
+						continue
+					}
+					total++
+					if tree == nil {
+						continue
+					}
+					built++
+					want, err := parseCanonical(out)
+					if err != nil {
+						t.Fatalf("doc %d <%s>: built a tree for bytes that do not re-parse: %v", di, el.FullTag(), err)
+					}
+					if !reflect.DeepEqual(tree.Parent(), want.Parent()) {
+						gb, _ := etree.NewDocumentWithRoot(tree.Copy()).WriteToString()
+						t.Fatalf("doc %d <%s>: built tree differs from re-parse\ncanon %s\nbuilt %s", di, el.FullTag(), out, gb)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d of %d canonicalisations built their tree", built, total)
+	if built*2 < total {
+		t.Fatalf("built only %d of %d", built, total)
+	}
+}
+
+// TestTreeBuilderEdgeText: text runs split by comments, CDATA, characters
+// outside XML and whitespace-only runs come out as a re-parse has them.
+func TestTreeBuilderEdgeText(t *testing.T) {
+	root := etree.NewElement("r")
+	root.CreateAttr("a", "x\x01y\r\n\t\"<>&")
+	root.AddChild(etree.NewText("  "))
+	root.AddChild(etree.NewComment("c"))
+	root.AddChild(etree.NewText("\n"))
+	root.AddChild(etree.NewCData("<&>"))
+	root.AddChild(etree.NewText(""))
+	c := root.CreateElement("c")
+	c.AddChild(etree.NewText(" \t"))
+	root.AddChild(etree.NewText("a\x00b\xffc\uFFFE\r"))
+	root.AddChild(etree.NewText(""))
+	root.CreateElement("e")
+	out, tree, ok := excCanonicalTree(root, nil, "", false, true)
+	if !ok || tree == nil {
+		t.Fatal("declined")
+	}
+	want, err := parseCanonical(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(tree.Parent(), want.Parent()) {
+		t.Fatalf("differs for %s", out)
 	}
 }

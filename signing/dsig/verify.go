@@ -31,8 +31,9 @@ func (o Options) withDefaults() Options {
 // Verified is what a successful verification returns. Callers must read
 // only Element.
 type Verified struct {
-	// Element is the signed element re-parsed from the exact canonical
-	// bytes that were digested, so nothing unsigned can be read; for
+	// Element is the signed element as etree parses it from the exact
+	// canonical bytes that were digested (re-parsed, or built to equal
+	// that re-parse), so nothing unsigned can be read; for
 	// enveloped signatures the ds:Signature is not in it.
 	Element *etree.Element
 	// Certificates are all certificates from KeyInfo; Leaf is the one
@@ -82,13 +83,14 @@ func verify(in verifyInput) (*Verified, error) {
 	if err != nil {
 		return nil, err
 	}
-	canon, ref, err := checkReferences(in, info)
+	canon, el, ref, err := checkReferences(in, info)
 	if err != nil {
 		return nil, err
 	}
-	el, err := parseCanonical(canon)
-	if err != nil {
-		return nil, err
+	if el == nil {
+		if el, err = parseCanonical(canon); err != nil {
+			return nil, err
+		}
 	}
 	return &Verified{
 		Element: el, Certificates: certs, Leaf: leaf,
@@ -145,18 +147,21 @@ func verifyValue(pub crypto.PublicKey, alg sigAlg, digest, sig []byte) bool {
 }
 
 // checkReferences digests every reference and returns the canonical bytes
-// of the one that resolves to in.want, and that reference.
-func checkReferences(in verifyInput, info *signedInfo) ([]byte, *reference, error) {
+// of the one that resolves to in.want, and that reference. It may also
+// return the tree parseCanonical would read from those bytes, built while
+// writing them (see treeBuilder); if nil, the caller parses the bytes.
+func checkReferences(in verifyInput, info *signedInfo) ([]byte, *etree.Element, *reference, error) {
 	var canon []byte
+	var tree *etree.Element
 	var wantRef *reference
 	for i := range info.refs {
 		r := &info.refs[i]
 		target, err := in.resolve(r.uri)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if in.enveloped && !r.enveloped {
-			return nil, nil, errorf(ReasonMalformed, "reference %q lacks the enveloped-signature transform", r.uri)
+			return nil, nil, nil, errorf(ReasonMalformed, "reference %q lacks the enveloped-signature transform", r.uri)
 		}
 		var skip *etree.Element
 		if r.enveloped {
@@ -164,21 +169,21 @@ func checkReferences(in verifyInput, info *signedInfo) ([]byte, *reference, erro
 		}
 		// Comments are never in a same-document node-set (XMLDSig
 		// §4.4.3.3), even under a #WithComments transform.
-		b, err := canonicalize(target, r.c14n, r.prefixList, skip, false)
+		b, t, err := canonicalizeTree(target, r.c14n, r.prefixList, skip, false, target == in.want)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		h := r.hash.New()
 		h.Write(b)
 		if !hmac.Equal(h.Sum(nil), r.digest) {
-			return nil, nil, errorf(ReasonDigestMismatch, "reference %q", r.uri)
+			return nil, nil, nil, errorf(ReasonDigestMismatch, "reference %q", r.uri)
 		}
 		if target == in.want {
-			canon, wantRef = b, r
+			canon, tree, wantRef = b, t, r
 		}
 	}
 	if canon == nil {
-		return nil, nil, errorf(in.notSigned, "the returned element is not referenced")
+		return nil, nil, nil, errorf(in.notSigned, "the returned element is not referenced")
 	}
-	return canon, wantRef, nil
+	return canon, tree, wantRef, nil
 }
