@@ -391,6 +391,10 @@ func (b *treeBuilder) start(e *etree.Element, attrs []etree.Attr) {
 	}
 	n := etree.NewElement(e.Tag)
 	n.Space = e.Space
+	if len(e.Child) > 0 {
+		// Upper bound (text runs merge, comments drop): one allocation.
+		n.Child = make([]etree.Token, 0, len(e.Child))
+	}
 	if len(attrs) > 0 {
 		n.Attr = make([]etree.Attr, 0, len(attrs))
 	}
