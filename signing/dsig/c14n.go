@@ -24,10 +24,8 @@ func canonicalize(el *etree.Element, s c14nSpec, prefixList string, skip *etree.
 // tree etree parses from the canonical bytes, built alongside them; when
 // it returns a nil tree the caller must parse the bytes.
 func canonicalizeTree(el *etree.Element, s c14nSpec, prefixList string, skip *etree.Element, keepComments, build bool) ([]byte, *etree.Element, error) {
-	if s.exclusive {
-		if out, tree, ok := excCanonicalTree(el, skip, prefixList, keepComments && s.comments, build); ok {
-			return out, tree, nil
-		}
+	if out, tree, ok := directCanonicalTree(el, skip, s, prefixList, keepComments && s.comments, build); ok {
+		return out, tree, nil
 	}
 	out, err := canonicalizeGeneral(el, s, prefixList, skip, keepComments)
 	return out, nil, err

@@ -22,25 +22,35 @@ const nsXMLNS = "http://www.w3.org/2000/xmlns/"
 // prefixes on one element, duplicate or odd names, reserved or undeclared
 // prefixes. TestExcCanonicalMatchesGeneral pins the equivalence.
 func excCanonical(el, skip *etree.Element, prefixList string, comments bool) (out []byte, ok bool) {
-	out, _, ok = excCanonicalTree(el, skip, prefixList, comments, false)
+	out, _, ok = directCanonicalTree(el, skip, c14nMethods[C14NExclusive], prefixList, comments, false)
 	return out, ok
 }
 
-// excCanonicalTree is excCanonical that, if build, also returns the tree
-// etree would parse from out (see treeBuilder), or a nil tree when it
-// cannot vouch for that and the caller must re-parse out.
-func excCanonicalTree(el, skip *etree.Element, prefixList string, comments, build bool) (out []byte, tree *etree.Element, ok bool) {
+// directCanonicalTree serialises el's subtree with method s (comments as
+// given), as excCanonical describes, for inclusive C14N (1.0 and 1.1)
+// too: there it reproduces copyTree, addAncestorContext and goxmldsig's
+// canonicalPrep, declining where the general path would reorder
+// attributes. If build, it also returns the tree etree would parse from
+// out (see treeBuilder), or a nil tree when it cannot vouch for that and
+// the caller must re-parse out.
+func directCanonicalTree(el, skip *etree.Element, s c14nSpec, prefixList string, comments, build bool) (out []byte, tree *etree.Element, ok bool) {
 	c := excC14n{
-		incl:     strings.Fields(prefixList),
-		scope:    nsMap{m: map[string]string{"": nsXML, "xml": nsXML, "xmlns": nsXMLNS}},
-		declared: nsMap{m: map[string]string{"": nsXML, "xml": nsXML, "xmlns": nsXMLNS}},
-		comments: comments,
-		out:      make([]byte, 0, sizeHint(el, skip)),
+		inclusive: !s.exclusive,
+		comments:  comments,
+		out:       make([]byte, 0, sizeHint(el, skip)),
+	}
+	if s.exclusive {
+		c.incl = strings.Fields(prefixList)
+		c.scope = nsMap{m: map[string]string{"": nsXML, "xml": nsXML, "xmlns": nsXMLNS}}
+		c.declared = nsMap{m: map[string]string{"": nsXML, "xml": nsXML, "xmlns": nsXMLNS}}
+	} else {
+		// canonicalPrep's seenSoFar: the declarations rendered above.
+		c.declared = nsMap{m: map[string]string{}}
 	}
 	if build {
 		c.tb = &treeBuilder{}
 	}
-	if !c.run(el, skip) {
+	if !c.run(el, skip, ancestorContext(el, s)) {
 		return nil, nil, false
 	}
 	if c.tb != nil && !c.tb.failed {
@@ -85,17 +95,18 @@ type excC14n struct {
 	comments        bool
 	out             []byte
 	attrs           []etree.Attr // scratch: the element's output attributes
+	inclusive       bool
 	vu              []string     // scratch: visibly utilised prefixes
 	tb              *treeBuilder // nil unless building the re-parse tree
 }
 
-func (c *excC14n) run(apex, skip *etree.Element) bool {
+func (c *excC14n) run(apex, skip *etree.Element, extra []etree.Attr) bool {
 	type frame struct {
 		e                   *etree.Element
 		next                int
 		scopeMark, declMark int
 	}
-	if !c.open(apex, ancestorNSDecls(apex)) {
+	if !c.open(apex, extra) {
 		return false
 	}
 	stack := []frame{{apex, 0, 0, 0}}
@@ -135,42 +146,36 @@ func (c *excC14n) run(apex, skip *etree.Element) bool {
 		}
 		// Directives are dropped, as copyTree drops them.
 	}
-	// The general path repairs any output holding ` xmlns=""`.
-	return !bytes.Contains(c.out, []byte(` xmlns=""`))
+	// The general path repairs exclusive output holding ` xmlns=""`.
+	return c.inclusive || !bytes.Contains(c.out, []byte(` xmlns=""`))
 }
 
-// ancestorNSDecls returns the namespace declarations addAncestorContext
-// adds to the apex for exclusive C14N, in the same order.
-func ancestorNSDecls(orig *etree.Element) []etree.Attr {
+// ancestorContext returns the attributes addAncestorContext adds to the
+// apex's copy, in the same order: the nearest ancestor's value of each
+// attribute name counts; namespace declarations (but not xmlns="") and,
+// for inclusive C14N, inherited xml:* attributes are added.
+func ancestorContext(orig *etree.Element, s c14nSpec) []etree.Attr {
 	var extra []etree.Attr
-	has := func(space, key string) bool {
-		for _, a := range orig.Attr {
-			if a.Space == space && a.Key == key {
-				return true
-			}
-		}
-		for _, a := range extra {
-			if a.Space == space && a.Key == key {
-				return true
-			}
-		}
-		return false
+	has := map[string]bool{}
+	for _, a := range orig.Attr {
+		has[a.FullKey()] = true
 	}
-	var seenEmptyDefault bool
 	for p := orig.Parent(); p != nil; p = p.Parent() {
 		for _, a := range p.Attr {
-			isDefault := a.Space == "" && a.Key == "xmlns"
-			if a.Space != "xmlns" && !isDefault {
+			k := a.FullKey()
+			if has[k] {
 				continue
 			}
-			if has(a.Space, a.Key) || (isDefault && seenEmptyDefault) {
-				continue
+			has[k] = true
+			switch {
+			case a.Space == "xmlns" || k == "xmlns":
+				if k == "xmlns" && a.Value == "" {
+					continue
+				}
+				extra = append(extra, a)
+			case a.Space == "xml" && !s.exclusive && inheritXMLAttr(a.Key, s.v11):
+				extra = append(extra, a)
 			}
-			if isDefault && a.Value == "" {
-				seenEmptyDefault = true
-				continue
-			}
-			extra = append(extra, a)
 		}
 	}
 	return extra
@@ -192,6 +197,18 @@ func (c *excC14n) open(e *etree.Element, extra []etree.Attr) bool {
 				return false
 			}
 			switch {
+			case c.inclusive && (a.Space == "xmlns" || (a.Space == "" && a.Key == "xmlns")):
+				// canonicalPrep renders a declaration unless the
+				// same one is rendered above (xmlns="" at the top).
+				p := a.Key
+				if a.Space == "" {
+					p = ""
+				}
+				seen, had := c.declared.m[p]
+				if (p == "" && a.Value != seen) || (p != "" && (!had || a.Value != seen)) {
+					c.attrs = append(c.attrs, a)
+					c.declared.set(p, a.Value)
+				}
 			case a.Space == "xmlns":
 				if (a.Key == "xml" && a.Value != nsXML) || a.Key == "xmlns" || a.Key == "" {
 					return false
@@ -218,6 +235,9 @@ func (c *excC14n) open(e *etree.Element, extra []etree.Attr) bool {
 				c.attrs = append(c.attrs, a)
 			}
 		}
+	}
+	if c.inclusive {
+		c.vu = c.vu[:0]
 	}
 	slices.Sort(c.vu)
 	c.vu = slices.Compact(c.vu)

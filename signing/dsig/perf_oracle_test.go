@@ -197,7 +197,7 @@ var excEdgeDocs = []string{
 }
 
 // TestExcCanonicalMatchesGeneral: for every element of the corpus, every
-// exclusive method, several PrefixLists and with the enveloped signature
+// c14n method, several PrefixLists and with the enveloped signature
 // skipped or not, the direct serialiser either declines or yields exactly
 // the general path's bytes; and it does not decline on common shapes.
 func TestExcCanonicalMatchesGeneral(t *testing.T) {
@@ -214,13 +214,16 @@ func TestExcCanonicalMatchesGeneral(t *testing.T) {
 			if s := FindEnveloped(el); s != nil {
 				skips = append(skips, s)
 			}
-			for _, uri := range []string{C14NExclusive, C14NExclusiveWithComments} {
+			for _, uri := range allC14N {
 				spec := c14nMethods[uri]
 				for _, pl := range lists {
+					if !spec.exclusive && pl != "" {
+						continue // PrefixList is exclusive C14N's only
+					}
 					for _, skip := range skips {
 						for _, keep := range []bool{false, true} {
 							want, werr := canonicalizeGeneral(el, spec, pl, skip, keep)
-							got, ok := excCanonical(el, skip, pl, keep && spec.comments)
+							got, _, ok := directCanonicalTree(el, skip, spec, pl, keep && spec.comments, false)
 							checked++
 							if !ok {
 								declined++
@@ -262,9 +265,9 @@ func TestTreeBuilderMatchesReparse(t *testing.T) {
 			if s := FindEnveloped(el); s != nil {
 				skips = append(skips, s)
 			}
-			for _, pl := range []string{"", "ds soapenv p"} {
+			for _, m := range []struct{ uri, pl string }{{C14NExclusive, ""}, {C14NExclusive, "ds soapenv p"}, {C14N10, ""}, {C14N11, ""}} {
 				for _, skip := range skips {
-					out, tree, ok := excCanonicalTree(el, skip, pl, false, true)
+					out, tree, ok := directCanonicalTree(el, skip, c14nMethods[m.uri], m.pl, false, true)
 					if !ok {
 						continue
 					}
@@ -306,7 +309,7 @@ func TestTreeBuilderEdgeText(t *testing.T) {
 	root.AddChild(etree.NewText("a\x00b\xffc\uFFFE\r"))
 	root.AddChild(etree.NewText(""))
 	root.CreateElement("e")
-	out, tree, ok := excCanonicalTree(root, nil, "", false, true)
+	out, tree, ok := directCanonicalTree(root, nil, c14nMethods[C14N10], "", false, true)
 	if !ok || tree == nil {
 		t.Fatal("declined")
 	}
