@@ -26,6 +26,8 @@ func parseError(err error) error {
 			e.Message = "the message is nested deeper than allowed"
 		case dsig.ReasonTooManyElements:
 			e.Message = "the message has more elements than allowed"
+		case dsig.ReasonTooManyAttributes:
+			e.Message = "an element of the message has more attributes than allowed"
 		}
 	}
 	return e

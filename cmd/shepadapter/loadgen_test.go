@@ -131,8 +131,11 @@ func TestLoadgen(t *testing.T) {
 	if !slices.Equal(got, want) || len(slices.Compact(got)) != 25 {
 		t.Errorf("acked file has %d ids, server acked %d distinct", len(got), len(want))
 	}
-	if n := g.conns.Load(); n > 4 {
-		t.Errorf("%d connections for 4 workers: keep-alive not used", n)
+	// The client puts a connection back in its pool just after the body is
+	// read, so a worker may now and then open one more; without keep-alive
+	// it would be one per request (30).
+	if n := g.conns.Load(); n > 8 {
+		t.Errorf("%d connections for 4 workers and 30 requests: keep-alive not used", n)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -194,6 +195,25 @@ func TestAttackOversized(t *testing.T) {
 	wantReason(t, err, ReasonTooManyElements)
 	_, err = Parse([]byte("<r><a></r>"), DefaultLimits())
 	wantReason(t, err, ReasonMalformedXML)
+}
+
+// TestAttackManyAttributes: tens of thousands of attributes (or namespace
+// declarations) on one element would make canonicalisation quadratic
+// before any digest is checked; Parse refuses them up front.
+func TestAttackManyAttributes(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<r")
+	for i := 0; i < 20000; i++ {
+		fmt.Fprintf(&b, ` a%d="v" xmlns:p%d="urn:%d"`, i, i, i)
+	}
+	b.WriteString("/>")
+	_, err := Parse([]byte(b.String()), DefaultLimits())
+	wantReason(t, err, ReasonTooManyAttributes)
+	_, err = Parse([]byte(`<r a="1" b="2"/>`), Limits{MaxAttributes: 1})
+	wantReason(t, err, ReasonTooManyAttributes)
+	if _, err := Parse([]byte(`<r a="1" b="2"/>`), DefaultLimits()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // attackSigner is the committed throwaway key that signed the fixtures.

@@ -15,6 +15,7 @@ const (
 	ReasonTooLarge             Reason = "too-large"
 	ReasonTooDeep              Reason = "too-deep"
 	ReasonTooManyElements      Reason = "too-many-elements"
+	ReasonTooManyAttributes    Reason = "too-many-attributes"
 	ReasonDigestMismatch       Reason = "digest-mismatch"
 	ReasonBadSignature         Reason = "signature-value-invalid"
 	ReasonUnsupportedAlgorithm Reason = "unsupported-algorithm"

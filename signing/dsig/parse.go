@@ -15,11 +15,16 @@ type Limits struct {
 	MaxBytes    int64
 	MaxDepth    int
 	MaxElements int
+	// MaxAttributes bounds the attributes (namespace declarations included)
+	// of one element: canonicalisation sorts them, and an element with tens
+	// of thousands would cost quadratic time before any digest is checked.
+	MaxAttributes int
 }
 
-// DefaultLimits returns 20 MiB, depth 256 and 2,000,000 elements.
+// DefaultLimits returns 20 MiB, depth 256, 2,000,000 elements and 256
+// attributes per element.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 20 << 20, MaxDepth: 256, MaxElements: 2_000_000}
+	return Limits{MaxBytes: 20 << 20, MaxDepth: 256, MaxElements: 2_000_000, MaxAttributes: 256}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -32,6 +37,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxElements <= 0 {
 		l.MaxElements = d.MaxElements
+	}
+	if l.MaxAttributes <= 0 {
+		l.MaxAttributes = d.MaxAttributes
 	}
 	return l
 }
@@ -113,6 +121,9 @@ func checkTree(doc *etree.Document, data []byte, lim Limits) error {
 			if elems > lim.MaxElements {
 				return errorf(ReasonTooManyElements, "elements > %d", lim.MaxElements)
 			}
+			if len(t.Attr) > lim.MaxAttributes {
+				return errorf(ReasonTooManyAttributes, "attributes of one element > %d", lim.MaxAttributes)
+			}
 			stack = append(stack, frame{t, 0, depth})
 		case *etree.Directive:
 			return errorf(ReasonDTD, "DOCTYPE or declaration")
@@ -166,6 +177,9 @@ func prescan(data []byte, lim Limits) error {
 			}
 			if elems > lim.MaxElements {
 				return errorf(ReasonTooManyElements, "elements > %d", lim.MaxElements)
+			}
+			if len(t.Attr) > lim.MaxAttributes {
+				return errorf(ReasonTooManyAttributes, "attributes of one element > %d", lim.MaxAttributes)
 			}
 		case xml.EndElement:
 			depth--
