@@ -125,27 +125,8 @@ func shallowCopy(e *etree.Element) *etree.Element {
 // orig does not declare itself and, for inclusive C14N, adds the inherited
 // xml:* attributes (C14N 1.0 §2.4; 1.1 inherits only xml:lang and xml:space).
 func addAncestorContext(cp, orig *etree.Element, s c14nSpec) {
-	has := map[string]bool{}
-	for _, a := range orig.Attr {
-		has[a.FullKey()] = true
-	}
-	for p := orig.Parent(); p != nil; p = p.Parent() {
-		for _, a := range p.Attr {
-			k := a.FullKey()
-			if has[k] {
-				continue
-			}
-			has[k] = true
-			switch {
-			case a.Space == "xmlns" || k == "xmlns":
-				if k == "xmlns" && a.Value == "" {
-					continue
-				}
-				cp.CreateAttr(k, a.Value)
-			case a.Space == "xml" && !s.exclusive && inheritXMLAttr(a.Key, s.v11):
-				cp.CreateAttr(k, a.Value)
-			}
-		}
+	for _, a := range ancestorContext(orig, s) {
+		cp.CreateAttr(a.FullKey(), a.Value)
 	}
 }
 
