@@ -44,6 +44,20 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// checkElement applies the per-element limits to the elems-th element,
+// found at depth with attrs attributes.
+func (l Limits) checkElement(depth, elems, attrs int) error {
+	switch {
+	case depth > l.MaxDepth:
+		return errorf(ReasonTooDeep, "depth > %d", l.MaxDepth)
+	case elems > l.MaxElements:
+		return errorf(ReasonTooManyElements, "elements > %d", l.MaxElements)
+	case attrs > l.MaxAttributes:
+		return errorf(ReasonTooManyAttributes, "attributes of one element > %d", l.MaxAttributes)
+	}
+	return nil
+}
+
 // Parse reads a document securely. Any DOCTYPE, entity declaration or
 // processing instruction other than the XML declaration is refused
 // (ReasonDTD); size, depth and element count are bounded; the input must be
@@ -115,14 +129,8 @@ func checkTree(doc *etree.Document, data []byte, lim Limits) error {
 				roots++
 			}
 			elems++
-			if depth > lim.MaxDepth {
-				return errorf(ReasonTooDeep, "depth > %d", lim.MaxDepth)
-			}
-			if elems > lim.MaxElements {
-				return errorf(ReasonTooManyElements, "elements > %d", lim.MaxElements)
-			}
-			if len(t.Attr) > lim.MaxAttributes {
-				return errorf(ReasonTooManyAttributes, "attributes of one element > %d", lim.MaxAttributes)
+			if err := lim.checkElement(depth, elems, len(t.Attr)); err != nil {
+				return err
 			}
 			stack = append(stack, frame{t, 0, depth})
 		case *etree.Directive:
@@ -172,14 +180,8 @@ func prescan(data []byte, lim Limits) error {
 			}
 			depth++
 			elems++
-			if depth > lim.MaxDepth {
-				return errorf(ReasonTooDeep, "depth > %d", lim.MaxDepth)
-			}
-			if elems > lim.MaxElements {
-				return errorf(ReasonTooManyElements, "elements > %d", lim.MaxElements)
-			}
-			if len(t.Attr) > lim.MaxAttributes {
-				return errorf(ReasonTooManyAttributes, "attributes of one element > %d", lim.MaxAttributes)
+			if err := lim.checkElement(depth, elems, len(t.Attr)); err != nil {
+				return err
 			}
 		case xml.EndElement:
 			depth--
