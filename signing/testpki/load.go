@@ -3,35 +3,26 @@ package testpki
 import (
 	"crypto"
 	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/isb-region/shepadapter/signing/certs"
 )
 
 // Load reads an authority written by Init.
 func Load(dir string) (*PKI, error) {
 	p := &PKI{Dir: dir, Leaves: map[string]*Credential{}, RevokedSerials: map[string]time.Time{}, issued: map[string]bool{}}
 	var err error
-	if p.Root, err = readCert(filepath.Join(dir, "trust", "root.pem")); err != nil {
+	if p.RootKey, p.Root, err = loadPair(filepath.Join(dir, "ca", "root.key.pem"), filepath.Join(dir, "trust", "root.pem")); err != nil {
 		return nil, err
 	}
-	if p.Intermediate, err = readCert(filepath.Join(dir, "trust", "intermediate.pem")); err != nil {
-		return nil, err
-	}
-	if p.RootKey, err = readKey(filepath.Join(dir, "ca", "root.key.pem")); err != nil {
-		return nil, err
-	}
-	if p.IntermediateKey, err = readKey(filepath.Join(dir, "ca", "intermediate.key.pem")); err != nil {
+	if p.IntermediateKey, p.Intermediate, err = loadPair(filepath.Join(dir, "ca", "intermediate.key.pem"), filepath.Join(dir, "trust", "intermediate.pem")); err != nil {
 		return nil, err
 	}
 	for _, name := range LeafNames {
-		key, err := readKey(filepath.Join(dir, name+".key.pem"))
-		if err != nil {
-			return nil, err
-		}
-		cert, err := readCert(filepath.Join(dir, name+".cert.pem"))
+		key, cert, err := loadPair(filepath.Join(dir, name+".key.pem"), filepath.Join(dir, name+".cert.pem"))
 		if err != nil {
 			return nil, err
 		}
@@ -54,36 +45,12 @@ func Load(dir string) (*PKI, error) {
 	return p, nil
 }
 
-// readCert reads the first certificate of a PEM file.
-func readCert(path string) (*x509.Certificate, error) {
-	b, err := os.ReadFile(path)
+// loadPair reads a PEM key and its certificate with the loader the adapter
+// itself uses, which also checks that they belong together.
+func loadPair(keyPath, certPath string) (crypto.Signer, *x509.Certificate, error) {
+	key, chain, err := certs.LoadPEM(keyPath, certPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("testpki: %w", err)
 	}
-	blk, _ := pem.Decode(b)
-	if blk == nil {
-		return nil, fmt.Errorf("testpki: %s: %w", path, errNoPEM)
-	}
-	return x509.ParseCertificate(blk.Bytes)
-}
-
-// readKey reads a PKCS#8 PEM private key.
-func readKey(path string) (crypto.Signer, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	blk, _ := pem.Decode(b)
-	if blk == nil {
-		return nil, fmt.Errorf("testpki: %s: %w", path, errNoPEM)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
-	if err != nil {
-		return nil, err
-	}
-	s, ok := k.(crypto.Signer)
-	if !ok {
-		return nil, fmt.Errorf("testpki: %s: key is not a signer", path)
-	}
-	return s, nil
+	return key, chain[0], nil
 }

@@ -277,7 +277,4 @@ func keyPEM(k crypto.Signer) ([]byte, error) {
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
 
-var (
-	errNoPEM     = errors.New("no PEM block")
-	errMalformed = errors.New("malformed OCSP request")
-)
+var errMalformed = errors.New("malformed OCSP request")
