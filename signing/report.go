@@ -52,7 +52,7 @@ func (v *Verifier) VerifyAll(ctx context.Context, doc *etree.Document) Report {
 		r.Reasons = []string{"empty document"}
 		return r
 	}
-	if hasTransportSignature(root) {
+	if HasTransportSignature(root) {
 		res, err := v.VerifyTransport(ctx, doc)
 		add(LayerTransport, res, err)
 	}
@@ -87,25 +87,37 @@ func detail(err error) string {
 
 const (
 	nsSOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
-	nsWSSE   = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+	// NSWSSE is the WS-Security extension namespace of the transport layer.
+	NSWSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 )
 
 func isSOAP(root *etree.Element) bool {
 	return root.Tag == "Envelope" && root.NamespaceURI() == nsSOAP11
 }
 
-func hasTransportSignature(root *etree.Element) bool {
+// soapChild returns the child tag (Header or Body) of a SOAP 1.1 envelope.
+func soapChild(root *etree.Element, tag string) *etree.Element {
 	if !isSOAP(root) {
+		return nil
+	}
+	for _, c := range root.ChildElements() {
+		if c.Tag == tag && c.NamespaceURI() == nsSOAP11 {
+			return c
+		}
+	}
+	return nil
+}
+
+// HasTransportSignature reports whether root is a SOAP envelope with a
+// wsse:Security header, i.e. claims a transport signature.
+func HasTransportSignature(root *etree.Element) bool {
+	h := soapChild(root, "Header")
+	if h == nil {
 		return false
 	}
-	for _, h := range root.ChildElements() {
-		if h.Tag != "Header" || h.NamespaceURI() != nsSOAP11 {
-			continue
-		}
-		for _, sec := range h.ChildElements() {
-			if sec.Tag == "Security" && sec.NamespaceURI() == nsWSSE {
-				return true
-			}
+	for _, sec := range h.ChildElements() {
+		if sec.Tag == "Security" && sec.NamespaceURI() == NSWSSE {
+			return true
 		}
 	}
 	return false
@@ -115,26 +127,22 @@ func hasTransportSignature(root *etree.Element) bool {
 // the first element child of Body/*/request/(requestData|messageData)/data,
 // or nil when root is no gateway message.
 func DataDocument(root *etree.Element) *etree.Element {
-	if !isSOAP(root) {
+	body := soapChild(root, "Body")
+	if body == nil {
 		return nil
 	}
-	for _, body := range root.ChildElements() {
-		if body.Tag != "Body" || body.NamespaceURI() != nsSOAP11 {
+	for _, op := range body.ChildElements() {
+		req := op.SelectElement("request")
+		if req == nil {
 			continue
 		}
-		for _, op := range body.ChildElements() {
-			req := op.SelectElement("request")
-			if req == nil {
+		for _, holder := range req.ChildElements() {
+			if holder.Tag != "requestData" && holder.Tag != "messageData" {
 				continue
 			}
-			for _, holder := range req.ChildElements() {
-				if holder.Tag != "requestData" && holder.Tag != "messageData" {
-					continue
-				}
-				if data := holder.SelectElement("data"); data != nil {
-					if kids := data.ChildElements(); len(kids) > 0 {
-						return kids[0]
-					}
+			if data := holder.SelectElement("data"); data != nil {
+				if kids := data.ChildElements(); len(kids) > 0 {
+					return kids[0]
 				}
 			}
 		}

@@ -122,7 +122,7 @@ func (in *Ingest) parse(doc *etree.Document) (message, error) {
 // when the sender's configuration does). From then on only the verified Body
 // is read: the message is parsed again from it.
 func (in *Ingest) transport(ctx context.Context, doc *etree.Document, msg message, snd *Sender, signers []adapter.Signer) (message, []adapter.Signer, error) {
-	if !hasSecurityHeader(doc) {
+	if !signing.HasTransportSignature(doc.Root()) {
 		if snd.RequireTransportSignature {
 			e := adapter.Errorf(adapter.CodeTransportMissing, "gateway.transport", "the message has no WS-Security signature")
 			e.Reason = string(dsig.ReasonMissing)
@@ -253,7 +253,7 @@ func unavailable(err error) error {
 // transport signature is verified when present; delivery tracking of our
 // results builds on this.
 func (in *Ingest) Notification(ctx context.Context, doc *etree.Document) (*soap.Notification, error) {
-	if hasSecurityHeader(doc) {
+	if signing.HasTransportSignature(doc.Root()) {
 		res, err := in.Verifier.VerifyTransport(ctx, doc)
 		if err != nil {
 			return nil, signatureError(err)

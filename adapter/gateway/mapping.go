@@ -89,21 +89,6 @@ func envelopeOf(body *etree.Element) *etree.Document {
 	return doc
 }
 
-func hasSecurityHeader(doc *etree.Document) bool {
-	env, header, _, err := soap.Envelope(doc)
-	if err != nil || env == nil || header == nil {
-		return false
-	}
-	for _, h := range header.ChildElements() {
-		if h.Tag == "Security" {
-			return true
-		}
-	}
-	return false
-}
-
-const nsWSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-
 // checkMustUnderstand refuses a header entry marked mustUnderstand="1" that
 // the adapter does not process (SOAP 1.1 §4.2.3); only wsse:Security is.
 func checkMustUnderstand(doc *etree.Document) error {
@@ -118,7 +103,7 @@ func checkMustUnderstand(doc *etree.Document) error {
 				mu = a.Value
 			}
 		}
-		if (mu == "1" || mu == "true") && !(h.Tag == "Security" && h.NamespaceURI() == nsWSSE) {
+		if (mu == "1" || mu == "true") && !(h.Tag == "Security" && h.NamespaceURI() == signing.NSWSSE) {
 			e := adapter.Errorf(adapter.CodeMalformed, "gateway.header", "header {%s}%s is marked mustUnderstand but is not processed here", h.NamespaceURI(), h.Tag)
 			e.Reason = "must-understand"
 			return e
