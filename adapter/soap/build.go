@@ -168,17 +168,7 @@ func AsyncMessage(r *AsyncRequest) ([]byte, error) {
 	leaf(mi, "messageType", r.MessageType)
 	opt("routeId", r.RouteID)
 	leaf(mi, "messageDate", FormatDateTime(r.MessageDate))
-	s := mi.CreateElement("sender")
-	leaf(s, "senderId", r.SenderID)
-	if r.Password != "" {
-		leaf(s, "password", r.Password)
-	}
-	for _, p := range r.Properties {
-		pe := mi.CreateElement("properties")
-		leaf(pe, "key", p.Key)
-		leaf(pe, "value", p.Value)
-	}
-	opt("sessionId", r.SessionID)
+	writeSenderAndTail(mi, r.SenderID, r.Password, r.Properties, r.SessionID)
 	req.CreateElement("messageData").AddChild(dataElement(r.Data))
 	return bytesOf(op, doc)
 }
@@ -273,4 +263,22 @@ func checkOutgoing(op, sessionID string, props []Property) error {
 		}
 	}
 	return nil
+}
+
+// writeSenderAndTail writes what both channels' message info end with, in
+// the contract's order: sender, properties, sessionId.
+func writeSenderAndTail(info *etree.Element, senderID, password string, props []Property, sessionID string) {
+	s := info.CreateElement("sender")
+	leaf(s, "senderId", senderID)
+	if password != "" {
+		leaf(s, "password", password)
+	}
+	for _, p := range props {
+		pe := info.CreateElement("properties")
+		leaf(pe, "key", p.Key)
+		leaf(pe, "value", p.Value)
+	}
+	if sessionID != "" {
+		leaf(info, "sessionId", sessionID)
+	}
 }

@@ -33,17 +33,7 @@ func SyncMessage(r *SyncRequest) ([]byte, error) {
 	leaf(ri, "serviceId", r.ServiceID)
 	leaf(ri, "messageDate", FormatDateTime(r.MessageDate))
 	opt("routeId", r.RouteID)
-	s := ri.CreateElement("sender")
-	leaf(s, "senderId", r.SenderID)
-	if r.Password != "" {
-		leaf(s, "password", r.Password)
-	}
-	for _, p := range r.Properties {
-		pe := ri.CreateElement("properties")
-		leaf(pe, "key", p.Key)
-		leaf(pe, "value", p.Value)
-	}
-	opt("sessionId", r.SessionID)
+	writeSenderAndTail(ri, r.SenderID, r.Password, r.Properties, r.SessionID)
 	req.CreateElement("requestData").AddChild(dataElement(r.Data))
 	return bytesOf(op, doc)
 }
