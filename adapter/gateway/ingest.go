@@ -192,6 +192,8 @@ func matchApplicant(app *periodical.Application, res *signing.Result) error {
 // store checks the messageDate window and replays, then stores the request.
 func (in *Ingest) store(ctx context.Context, body []byte, msg message, snd *Sender, app *periodical.Application, appXML []byte, signers []adapter.Signer) (*Outcome, error) {
 	hash := contentHash(msg, snd.ID, appXML)
+	// Replays are looked up before the date window, so a gateway retry of an
+	// accepted message gets its original answer however late it comes.
 	prev, err := in.Store.GetByMessageID(ctx, msg.MessageID)
 	switch {
 	case err == nil:
